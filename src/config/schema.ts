@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** One agent preset (SPEC §3). */
+export const agentPresetSchema = z.strictObject({
+  command: z.string().min(1),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  resumeArgs: z.array(z.string()).optional(),
+  prompt: z.enum(['arg', 'type', 'none']).optional(),
+});
+
+/** The configuration file format; every key optional (SPEC §3). */
+export const configFileSchema = z.strictObject({
+  agents: z.record(z.string(), agentPresetSchema).optional(),
+  defaultAgent: z.string().min(1).optional(),
+  base: z.string().min(1).optional(),
+  branchPrefix: z.string().min(1).optional(),
+  worktreeDir: z.string().min(1).optional(),
+  setup: z
+    .strictObject({
+      copy: z.array(z.string()).optional(),
+      symlink: z.array(z.string()).optional(),
+      run: z.array(z.string()).optional(),
+    })
+    .optional(),
+  verify: z.string().optional(),
+  watch: z.strictObject({ ignore: z.array(z.string()).optional() }).optional(),
+  keys: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+  theme: z.string().min(1).optional(),
+  maxFps: z.number().int().min(1).max(240).optional(),
+  scrollback: z.number().int().min(0).max(1_000_000).optional(),
+  notify: z.enum(['bell', 'none']).optional(),
+});
+
+export type AgentPreset = z.infer<typeof agentPresetSchema>;
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** The merged configuration lanes runs with: defaults filled in. */
+export interface Config {
+  agents: Record<string, AgentPreset>;
+  defaultAgent: string;
+  base: string | undefined;
+  branchPrefix: string;
+  worktreeDir: string;
+  setup: { copy: string[]; symlink: string[]; run: string[] };
+  verify: string | undefined;
+  watch: { ignore: string[] };
+  keys: Record<string, string | string[]>;
+  theme: string;
+  maxFps: number;
+  scrollback: number;
+  notify: 'bell' | 'none';
+}

@@ -1,0 +1,52 @@
+/**
+ * How a lane's agent is started. `preset` names a configured agent preset; `cmd` is a command line
+ * run with the user's shell (`lanes new --cmd`). `command`/`args` are resolved at creation time so a
+ * lane keeps working when the configuration changes later.
+ */
+export type AgentSpec =
+  | { kind: 'preset'; preset: string; command: string; args: string[]; env?: Record<string, string> }
+  | { kind: 'cmd'; cmd: string };
+
+/** One lane as recorded in `<git-common-dir>/lanes/state.json` (SPEC §1). */
+export interface LaneRecord {
+  name: string;
+  /** Full branch name, e.g. `lanes/fix-login`. */
+  branch: string;
+  /** Absolute path of the lane's worktree. */
+  worktree: string;
+  agent: AgentSpec;
+  /** Base branch name (short, e.g. `main`). */
+  base: string;
+  /** The base commit the lane was cut from. */
+  forkPoint: string;
+  /** ISO timestamp. */
+  createdAt: string;
+  ready: boolean;
+  scope?: string[];
+  /** A first task prompt, delivered once when the agent first starts. */
+  prompt?: string;
+  /** True once the prompt has been delivered (so a restart does not send it again). */
+  promptDelivered?: boolean;
+}
+
+/** Runtime status of a lane's agent (SPEC §1, §10). `stopped`: no agent is running for it. */
+export type LaneStatus =
+  | { kind: 'starting' }
+  | { kind: 'busy' }
+  | { kind: 'waiting' }
+  | { kind: 'paused' }
+  | { kind: 'exited'; code: number; signal?: number }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'missing' }
+  | { kind: 'stopped' };
+
+export const statusLabel = (status: LaneStatus): string => {
+  switch (status.kind) {
+    case 'exited':
+      return status.signal ? `exited (signal ${status.signal})` : `exited (${status.code})`;
+    case 'failed':
+      return `failed (${status.reason})`;
+    default:
+      return status.kind;
+  }
+};

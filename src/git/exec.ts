@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+
+/** Result of one git call. */
+export interface GitResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface GitOptions {
+  cwd: string;
+  /**
+   * Background reads pass true: `--no-optional-locks`, so lanes never takes an agent's index lock
+   * (git-and-process-safety §1.6: a polling `git status` made 19 of 60 agent commits fail).
+   */
+  readOnly?: boolean;
+  /** Milliseconds before the call is killed. */
+  timeoutMs?: number;
+  /** Extra environment (e.g. GIT_INDEX_FILE for a temporary index). */
+  env?: Record<string, string>;
+  /** Data written to git's stdin. */
+  input?: string;
+}
+
+/** Default time limit for one git call: long enough for a worktree checkout of a large repository. */
+const DEFAULT_TIMEOUT_MS = 120_000;
+/** Listings of big repositories (status with many untracked files) can be large. */
+const MAX_BUFFER = 256 * 1024 * 1024;
+
+export class GitError extends Error {
+  readonly args: string[];
+  readonly code: number;
+  readonly stderr: string;
+  constructor(args: string[], result: GitResult) {
+    const firstLine = result.stderr.trim().split('\n')[0] ?? '';
+    super(`git ${args[0] ?? ''} failed: ${firstLine || `exit ${result.code}`}`);
+    this.name = 'GitError';
+    this.args = args;
+    this.code = result.code;
+    this.stderr = result.stderr;
+  }
+}
+
+/**
+ * Run git with an argument array (never a shell string), asynchronously, with a timeout, no
+ * terminal prompts and no editor, and C locale output for parsing. Never throws for a non-zero
+ * exit: the caller decides; see {@link git} for the throwing form.
+ */
+export const runGit = (args: string[], options: GitOptions): Promise<GitResult> => {
+  const fullArgs = options.readOnly ? ['--no-optional-locks', ...args] : args;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_EDITOR: 'false',
+    GIT_SEQUENCE_EDITOR: 'false',
+    GIT_PAGER: 'cat',
+    LC_ALL: 'C',
+    ...(options.readOnly ? { GIT_OPTIONAL_LOCKS: '0' } : {}),
+    ...options.env,
+  };
+  return new Promise((resolve) => {
+    const child = execFile(
+      'git',
+      fullArgs,
+      { cwd: options.cwd, env, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxBuffer: MAX_BUFFER, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        let code = 0;
+        if (error) {
+          const errno = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
+          if (typeof errno.code === 'number') code = errno.code;
+          else if (errno.code === 'ENOENT') {
+            resolve({ stdout: '', stderr: 'git is not installed or not on PATH', code: 127 });
+            return;
+          } else code = errno.killed ? 124 : 1;
+          if (errno.killed) stderr = `${stderr}\ngit ${args[0] ?? ''} timed out`.trim();
+        }
+        resolve({ stdout, stderr, code });
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    else child.stdin?.end();
+  });
+};
+
+/** Run git and return stdout; throws {@link GitError} on a non-zero exit. */
+export const git = async (args: string[], options: GitOptions): Promise<string> => {
+  const result = await runGit(args, options);
+  if (result.code !== 0) throw new GitError(args, result);
+  return result.stdout;
+};
+
+/** Split `-z` output into records (drops the trailing empty record). */
+export const splitZ = (output: string): string[] => {
+  const parts = output.split('\0');
+  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+};

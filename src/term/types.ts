@@ -1,0 +1,72 @@
+import type { ScreenFrame } from '../core/screen.js';
+
+/** Everything needed to start one lane's agent in a terminal. Plain data (crosses a socket in §8). */
+export interface SpawnRequest {
+  /** Terminal id; the lane name. */
+  id: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+  /** Lines of history kept above the screen (config `scrollback`). */
+  scrollback: number;
+}
+
+/** Events a terminal host reports. Plain data. */
+export type TerminalEvent =
+  /** New output was parsed into the screen; the frame of `id` changed. */
+  | { type: 'output'; id: string }
+  /** The agent rang the bell. */
+  | { type: 'bell'; id: string }
+  /** The agent set its window title (control characters already removed). */
+  | { type: 'title'; id: string; title: string }
+  /** The agent's process exited. */
+  | { type: 'exit'; id: string; code: number; signal: number }
+  /** The agent could not be started (e.g. command not found). */
+  | { type: 'failed'; id: string; reason: string };
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/**
+ * The one small interface behind which lanes keeps its agents' terminals. The in-process host
+ * implements it directly; the background host of SPEC §8 implements it over a Unix socket, so
+ * every argument and result here is serialisable.
+ */
+export interface TerminalHost {
+  /** Start an agent. Resolves when the process runs; a start failure arrives as a `failed` event. */
+  spawn(request: SpawnRequest): Promise<void>;
+  /** Write input to the agent's terminal at once (keys, paste). */
+  write(id: string, data: string): void;
+  /** Resize the terminal (clamped to at least 1×1). */
+  resize(id: string, cols: number, rows: number): void;
+  /** Send a signal to the agent's process (group). */
+  signal(id: string, signal: NodeJS.Signals): void;
+  /** End the agent: SIGHUP/SIGTERM, then SIGKILL after a grace period. Resolves once it exited. */
+  kill(id: string): Promise<void>;
+  /** Forget a terminal whose agent has exited, releasing its screen. */
+  release(id: string): void;
+  /** The lane's current screen, scrolled back `scrollOffset` rows into history (0 = live). */
+  frame(id: string, scrollOffset?: number): ScreenFrame | undefined;
+  /** Terminal modes the UI needs to forward input correctly. */
+  modes(id: string): TerminalModes | undefined;
+  /** Subscribe to events of all terminals. */
+  onEvent(listener: (event: TerminalEvent) => void): Disposable;
+  /** Ids of terminals whose agent is running. */
+  running(): string[];
+  /** End every agent and release everything. */
+  dispose(): Promise<void>;
+}
+
+export interface TerminalModes {
+  bracketedPaste: boolean;
+  applicationCursorKeys: boolean;
+  /** 'none' when the agent did not ask for mouse events. */
+  mouseTracking: 'none' | 'x10' | 'vt200' | 'drag' | 'any';
+  isAlternateScreen: boolean;
+  /** The agent is inside a synchronized update (DEC 2026): hold painting until it ends. */
+  isSynchronizedOutput: boolean;
+}
