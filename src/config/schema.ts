@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** One agent preset (SPEC §3). */
+/** One agent preset as lanes runs it (SPEC §3): `command` is required once files are merged. */
 export const agentPresetSchema = z.strictObject({
   command: z.string().min(1),
   args: z.array(z.string()).optional(),
@@ -9,9 +9,16 @@ export const agentPresetSchema = z.strictObject({
   prompt: z.enum(['arg', 'type', 'none']).optional(),
 });
 
+/**
+ * A preset as written in one configuration file. Files are merged key by key, so a file may change
+ * only part of a preset defined earlier (`{ "claude": { "args": ["--model", "opus"] } }`);
+ * a preset that is new must still end up with a `command` (checked after merging).
+ */
+export const agentPresetFileSchema = agentPresetSchema.partial();
+
 /** The configuration file format; every key optional (SPEC §3). */
 export const configFileSchema = z.strictObject({
-  agents: z.record(z.string(), agentPresetSchema).optional(),
+  agents: z.record(z.string(), agentPresetFileSchema).optional(),
   defaultAgent: z.string().min(1).optional(),
   base: z.string().min(1).optional(),
   branchPrefix: z.string().min(1).optional(),
@@ -23,6 +30,7 @@ export const configFileSchema = z.strictObject({
       run: z.array(z.string()).optional(),
     })
     .optional(),
+  /** An empty string turns off a `verify` set by an earlier file. */
   verify: z.string().optional(),
   watch: z.strictObject({ ignore: z.array(z.string()).optional() }).optional(),
   keys: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
@@ -43,6 +51,7 @@ export interface Config {
   branchPrefix: string;
   worktreeDir: string;
   setup: { copy: string[]; symlink: string[]; run: string[] };
+  /** Undefined when no file sets it (or the last one sets it to ""). */
   verify: string | undefined;
   watch: { ignore: string[] };
   keys: Record<string, string | string[]>;
