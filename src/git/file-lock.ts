@@ -13,6 +13,10 @@ export interface FileLockOptions {
    * the next `lanes` command for long.
    */
   staleMs?: number;
+  /** What the lock protects, for the timeout message. Default: 'the lanes state'. */
+  label?: string;
+  /** Called once if the lock is busy and the caller has to wait. */
+  onWait?: () => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -95,6 +99,7 @@ const acquire = async (lockPath: string, options: FileLockOptions): Promise<stri
   const token = randomBytes(8).toString('hex');
   const deadline = Date.now() + timeoutMs;
   let delay = FIRST_DELAY_MS;
+  let waited = false;
   for (;;) {
     if (await tryCreate(lockPath, token)) return token;
     const holder = await readHolder(lockPath);
@@ -105,10 +110,12 @@ const acquire = async (lockPath: string, options: FileLockOptions): Promise<stri
     }
     if (Date.now() >= deadline) {
       const who = typeof holder.owner.pid === 'number' ? ` by process ${holder.owner.pid}` : '';
-      throw new LanesError(`the lanes state is locked${who} (${lockPath})`, {
+      throw new LanesError(`${options.label ?? 'the lanes state'} is locked${who} (${lockPath})`, {
         hint: 'try again; if no lanes process is running, delete that file',
       });
     }
+    if (!waited) options.onWait?.();
+    waited = true;
     // Jitter keeps two waiting processes from retrying in lockstep.
     await sleep(delay + Math.floor(Math.random() * delay));
     delay = Math.min(delay * 2, MAX_DELAY_MS);
