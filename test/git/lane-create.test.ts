@@ -1,4 +1,4 @@
-import { access, readdir, writeFile, chmod } from 'node:fs/promises';
+import { access, chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LanesError } from '../../src/core/errors.js';
@@ -72,8 +72,10 @@ describe('createLane', () => {
 
   it('handles a repository path with spaces, unicode and shell syntax, and a hostile branch prefix', async () => {
     const { t, repo, store } = await open({ pathSuffix: " spa ce ünï 'q' $(touch pwned)" });
-    const config = testConfig({ branchPrefix: 'x$(touch${IFS}pwned)/' });
-    const { lane } = await create(repo, store, 'odd', config);
+    const config = testConfig({ branchPrefix: 'x$(touch${IFS}pwned)/', setup: { copy: [], symlink: [], run: ['pwd > where.txt'] } });
+    const { lane, warnings } = await create(repo, store, 'odd', config);
+    expect(warnings).toEqual([]);
+    expect(await readFile(join(lane.worktree, 'where.txt'), 'utf8')).toBe(`${lane.worktree}\n`);
     expect(lane.branch).toBe('x$(touch${IFS}pwned)/odd');
     expect(lane.worktree).toBe(join(dirname(t.dir), `${repo.name}.lanes`, 'odd'));
     expect(await exists(join(lane.worktree, 'README.md'))).toBe(true);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterAll } from 'vitest';
 
 /**
  * Deterministic git for tests: no system or user configuration, a private HOME, a fixed identity
@@ -21,7 +22,8 @@ process.env.GIT_AUTHOR_EMAIL = 'test@lanes.invalid';
 process.env.GIT_COMMITTER_NAME = 'Lanes Test';
 process.env.GIT_COMMITTER_EMAIL = 'test@lanes.invalid';
 for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_INDEX_FILE', 'GIT_CONFIG_GLOBAL']) delete process.env[name];
-process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+// Registered while the importing test file is collected: runs after that file's tests.
+afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 /** Run git in `cwd` with an argument array; resolves stdout, rejects with stderr on failure. */
 export const gitIn = (cwd: string, args: string[]): Promise<string> =>
