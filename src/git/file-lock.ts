@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LanesError } from '../core/errors.js';
+
+export interface FileLockOptions {
+  /** Give up after this long. Default 5 s: a state update holds the lock for milliseconds. */
+  timeoutMs?: number;
+  /**
+   * A lock older than this is taken over even if its owner looks alive. Default 30 s: far longer
+   * than any read-modify-write of the state, short enough that a wedged process does not block
+   * the next `lanes` command for long.
+   */
+  staleMs?: number;
+  /** What the lock protects, for the timeout message. Default: 'the lanes state'. */
+  label?: string;
+  /** Called once if the lock is busy and the caller has to wait. */
+  onWait?: () => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_STALE_MS = 30_000;
+/** First retry delay; doubles up to MAX_DELAY_MS. Short: the holder is usually done within a few ms. */
+const FIRST_DELAY_MS = 5;
+/** Cap on the retry delay so a waiting process notices a released lock within ~0.1 s. */
+const MAX_DELAY_MS = 100;
+
+interface LockOwner {
+  pid?: number;
+  host?: string;
+  token?: string;
+}
+
+interface Holder {
+  owner: LockOwner;
+  raw: string;
+  ageMs: number;
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+const readHolder = async (lockPath: string): Promise<Holder | undefined> => {
+  try {
+    const [raw, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
+    let owner: LockOwner = {};
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (parsed && typeof parsed === 'object') owner = parsed as LockOwner;
+    } catch {
+      // Empty or partial: the owner is between creating and writing the file; judge by age only.
+    }
+    return { owner, raw, ageMs: Date.now() - info.mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+};
+
+const isStale = (holder: Holder, staleMs: number): boolean => {
+  if (holder.ageMs > staleMs) return true;
+  const { pid, host } = holder.owner;
+  // A pid only means something on the machine that wrote it.
+  return typeof pid === 'number' && host === hostname() && !isAlive(pid);
+};
+
+/** Remove a stale lock, unless it changed hands since it was judged stale. */
+const removeStale = async (lockPath: string, judged: Holder): Promise<void> => {
+  const again = await readHolder(lockPath);
+  if (again && again.raw === judged.raw) await unlink(lockPath).catch(() => undefined);
+};
+
+const tryCreate = async (lockPath: string, token: string): Promise<boolean> => {
+  let handle;
+  try {
+    handle = await open(lockPath, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), token, createdAt: new Date().toISOString() }));
+  } finally {
+    await handle.close();
+  }
+  return true;
+};
+
+const acquire = async (lockPath: string, options: FileLockOptions): Promise<string> => {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+  const token = randomBytes(8).toString('hex');
+  const deadline = Date.now() + timeoutMs;
+  let delay = FIRST_DELAY_MS;
+  let waited = false;
+  for (;;) {
+    if (await tryCreate(lockPath, token)) return token;
+    const holder = await readHolder(lockPath);
+    if (!holder) continue;
+    if (isStale(holder, staleMs)) {
+      await removeStale(lockPath, holder);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const who = typeof holder.owner.pid === 'number' ? ` by process ${holder.owner.pid}` : '';
+      throw new LanesError(`${options.label ?? 'the lanes state'} is locked${who} (${lockPath})`, {
+        hint: 'try again; if no lanes process is running, delete that file',
+      });
+    }
+    if (!waited) options.onWait?.();
+    waited = true;
+    // Jitter keeps two waiting processes from retrying in lockstep.
+    await sleep(delay + Math.floor(Math.random() * delay));
+    delay = Math.min(delay * 2, MAX_DELAY_MS);
+  }
+};
+
+const release = async (lockPath: string, token: string): Promise<void> => {
+  const holder = await readHolder(lockPath).catch(() => undefined);
+  // Only remove our own lock: if it was taken over as stale, it belongs to someone else now.
+  if (holder?.owner.token === token) await unlink(lockPath).catch(() => undefined);
+};
+
+/**
+ * Run `action` while holding an exclusive lock file (`open(..., 'wx')`), shared by every process on
+ * the repository. Retries with short backoff; takes over a lock whose owner died or that is older
+ * than `staleMs`. The stale check and the removal are two steps, so two processes that judge the
+ * same lock stale at the same instant can both proceed; the content re-check before removal makes
+ * that window tiny.
+ */
+export const withFileLock = async <T>(lockPath: string, action: () => Promise<T>, options: FileLockOptions = {}): Promise<T> => {
+  const token = await acquire(lockPath, options);
+  try {
+    return await action();
+  } finally {
+    await release(lockPath, token);
+  }
+};

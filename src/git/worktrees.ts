@@ -1,0 +1,95 @@
+import { runGit, GitError, splitZ } from './exec.js';
+import type { Repo } from './repo.js';
+
+/** One entry of `git worktree list --porcelain -z`. */
+export interface WorktreeEntry {
+  path: string;
+  /** Commit checked out; undefined for a bare entry. */
+  head: string | undefined;
+  /** Full ref (`refs/heads/main`); undefined when detached or bare. */
+  branch: string | undefined;
+  detached: boolean;
+  bare: boolean;
+  /** Lock reason ('' when locked without a reason); undefined when not locked. */
+  locked: string | undefined;
+  /** Why git could prune the entry (e.g. its folder is gone); undefined when it is fine. */
+  prunable: string | undefined;
+}
+
+const emptyEntry = (path: string): WorktreeEntry => ({
+  path,
+  head: undefined,
+  branch: undefined,
+  detached: false,
+  bare: false,
+  locked: undefined,
+  prunable: undefined,
+});
+
+/** Split `label value` (value may be absent, and may contain spaces and newlines). */
+const splitField = (field: string): [string, string | undefined] => {
+  const space = field.indexOf(' ');
+  return space === -1 ? [field, undefined] : [field.slice(0, space), field.slice(space + 1)];
+};
+
+/**
+ * Parse `git worktree list --porcelain -z` output: fields end in NUL and an empty field ends each
+ * entry, so paths with spaces, unicode and newlines come through unchanged. Unknown fields are
+ * ignored (newer git may add some).
+ */
+export const parseWorktreeList = (output: string): WorktreeEntry[] => {
+  const entries: WorktreeEntry[] = [];
+  let current: WorktreeEntry | undefined;
+  for (const field of splitZ(output)) {
+    if (field === '') {
+      if (current) entries.push(current);
+      current = undefined;
+      continue;
+    }
+    const [label, value] = splitField(field);
+    if (label === 'worktree') {
+      if (current) entries.push(current);
+      current = emptyEntry(value ?? '');
+      continue;
+    }
+    if (!current) continue;
+    switch (label) {
+      case 'HEAD':
+        current.head = value;
+        break;
+      case 'branch':
+        current.branch = value;
+        break;
+      case 'detached':
+        current.detached = true;
+        break;
+      case 'bare':
+        current.bare = true;
+        break;
+      case 'locked':
+        current.locked = value ?? '';
+        break;
+      case 'prunable':
+        current.prunable = value ?? '';
+        break;
+      default:
+        break;
+    }
+  }
+  if (current) entries.push(current);
+  return entries;
+};
+
+/** List worktrees, running git in `cwd` (any folder of the repository, or its common dir). */
+export const listWorktreesIn = async (cwd: string): Promise<WorktreeEntry[]> => {
+  const args = ['worktree', 'list', '--porcelain', '-z'];
+  const result = await runGit(args, { cwd, readOnly: true });
+  if (result.code !== 0) throw new GitError(args, result);
+  return parseWorktreeList(result.stdout);
+};
+
+/**
+ * Every worktree of the repository, the main one first. Runs in the common dir, so it works even
+ * when the main worktree's folder is gone. Read-only (`--no-optional-locks`).
+ */
+export const listWorktrees = (repo: Repo): Promise<WorktreeEntry[]> => listWorktreesIn(repo.commonDir);
