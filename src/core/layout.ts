@@ -3,7 +3,7 @@
  * lane shown. Rules:
  *
  * - 1 lane: the whole area. 2: side by side, stacked when the area is narrow (see
- *   `SIDE_BY_SIDE_MIN_RATIO`). 3–4: a 2×2 grid. 5–6: 3 columns × 2 rows. 7–9: 3×3.
+ *   `SIDE_BY_SIDE_MIN_WIDTH`). 3–4: a 2×2 grid. 5–6: 3 columns × 2 rows. 7–9: 3×3.
  * - A grid never has an empty cell: when the last row is not full, its last pane spans the rest of
  *   the row. Lanes fill the grid row by row.
  * - Column widths differ by at most 1, row heights too (the first columns/rows take the
@@ -68,11 +68,12 @@ export const MIN_PANE: PaneSize = { width: 20, height: 6 };
 const MAX_GRID_SIDE = 3;
 
 /**
- * Two lanes go side by side unless each pane would be narrower than this many times its height in
- * cells. A cell is about twice as tall as it is wide, so 2 means "at least as wide as tall on
- * screen": below that, stacked panes with full-width lines read better.
+ * Two lanes go side by side unless each pane would be narrower than this many columns, borders
+ * included (40 inside). Agents print lines of 60–100 columns and wrap badly below about 40, while
+ * a pane of half the height still shows plenty of them: below this width, stacked panes with
+ * full-width lines read better. 80×24 stacks; 100×30 and 120×40 are side by side.
  */
-export const SIDE_BY_SIDE_MIN_RATIO = 2;
+export const SIDE_BY_SIDE_MIN_WIDTH = 42;
 
 /** The page a lane is on. */
 export const pageOf = (index: number, perPage: number): number =>
@@ -104,10 +105,10 @@ interface Grid {
 }
 
 /** The grid for `count` lanes on one page, shrunk to what fits at the minimum pane size. */
-const chooseGrid = (count: number, cols: number, rows: number, maxColumns: number, maxRows: number): Grid => {
+const chooseGrid = (count: number, cols: number, maxColumns: number, maxRows: number): Grid => {
   let columns: number;
   if (count === 1) columns = 1;
-  else if (count === 2) columns = Math.floor(cols / 2) < SIDE_BY_SIDE_MIN_RATIO * rows ? 1 : 2;
+  else if (count === 2) columns = Math.floor(cols / 2) < SIDE_BY_SIDE_MIN_WIDTH ? 1 : 2;
   else if (count <= 4) columns = 2;
   else columns = 3;
   columns = Math.min(columns, maxColumns);
@@ -155,7 +156,7 @@ export const computeLayout = (input: LayoutInput): Layout => {
   const first = page * perPage;
   const shown = Math.min(perPage, count - first);
   if (shown <= 0) return { panes: [], page, pages, perPage, tooSmall: false };
-  const grid = chooseGrid(shown, cols, rows, maxColumns, maxRows);
+  const grid = chooseGrid(shown, cols, maxColumns, maxRows);
   const panes = tile(area, grid, shown).map((rect, k) => ({ index: first + k, rect }));
   return { panes, page, pages, perPage, tooSmall: false };
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeLayout, neighbour, pageOf, type Layout, type LayoutInput } from '../../src/core/layout.js';
+import { computeLayout, neighbour, pageOf, SIDE_BY_SIDE_MIN_WIDTH, type Layout, type LayoutInput } from '../../src/core/layout.js';
 import { createRandom } from './random.js';
 
 const randomInput = (random: ReturnType<typeof createRandom>): LayoutInput => {
@@ -96,7 +96,7 @@ describe('computeLayout properties', () => {
     for (let run = 0; run < 300; run++) {
       const cols = random.int(60, 300);
       const rows = random.int(18, 90);
-      const two = Math.floor(cols / 2) >= 2 * rows ? '2x1' : '1x2';
+      const two = Math.floor(cols / 2) >= SIDE_BY_SIDE_MIN_WIDTH ? '2x1' : '1x2';
       expect([1, 2, 3, 4, 5, 6, 7, 8, 9].map((count) => shape(count, cols, rows)), `${cols}x${rows}`).toEqual([
         '1x1', two, '2x2', '2x2', '3x2', '3x2', '3x3', '3x3', '3x3',
       ]);

@@ -13,14 +13,16 @@ describe('computeLayout: the rules of SPEC §4', () => {
     });
   });
 
-  it('puts two lanes side by side when each is at least twice as wide as tall', () => {
+  it('puts two lanes side by side when each pane is at least 42 columns wide', () => {
     expect(rects(2, 200, 50)).toEqual([r(0, 0, 100, 50), r(100, 0, 100, 50)]);
     expect(rects(2, 201, 50)).toEqual([r(0, 0, 101, 50), r(101, 0, 100, 50)]);
+    expect(rects(2, 120, 39)).toEqual([r(0, 0, 60, 39), r(60, 0, 60, 39)]);
+    expect(rects(2, 84, 24)).toEqual([r(0, 0, 42, 24), r(42, 0, 42, 24)]);
   });
 
   it('stacks two lanes when the area is narrow', () => {
     expect(rects(2, 80, 24)).toEqual([r(0, 0, 80, 12), r(0, 12, 80, 12)]);
-    expect(rects(2, 199, 50)).toEqual([r(0, 0, 199, 25), r(0, 25, 199, 25)]);
+    expect(rects(2, 83, 50)).toEqual([r(0, 0, 83, 25), r(0, 25, 83, 25)]);
   });
 
   it('puts two lanes side by side after all when stacking does not fit', () => {

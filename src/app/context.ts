@@ -1,0 +1,75 @@
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { resolveAgent, checkAgentCommand } from '../config/agent.js';
+import { LanesError } from '../core/errors.js';
+import { buildKeymap, type Keymap } from '../core/keymap.js';
+import type { LaneRecord } from '../core/lane.js';
+import { checkGitVersion, discoverRepo, resolveBase, type Repo } from '../git/repo.js';
+import { createLane } from '../git/lane-create.js';
+import { StateStore } from '../git/state.js';
+import type { NewLaneRequest } from './controller.js';
+
+/** What every command needs: the repository, the merged configuration and the state file. */
+export interface LanesContext {
+  repo: Repo;
+  config: Config;
+  keymap: Keymap;
+  stateStore: StateStore;
+  /** The base branch and its tip now. */
+  base: { branch: string; tip: string };
+  env: NodeJS.ProcessEnv;
+}
+
+export interface ContextOptions {
+  cwd: string;
+  repo?: string;
+  base?: string;
+  config?: string;
+  theme?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Find the repository, check git, load and validate the configuration. Every refusal is a
+ * {@link LanesError} with one clear line; nothing is created before all checks passed.
+ */
+export const loadContext = async (options: ContextOptions): Promise<LanesContext> => {
+  const env = options.env ?? process.env;
+  await checkGitVersion();
+  const repo = await discoverRepo(options.repo ?? options.cwd);
+  const { config } = await loadConfig({
+    repoRoot: repo.mainWorktree,
+    ...(options.config === undefined ? {} : { configFile: options.config }),
+    flags: { ...(options.base === undefined ? {} : { base: options.base }), ...(options.theme === undefined ? {} : { theme: options.theme }) },
+    env,
+  });
+  const { keymap, errors } = buildKeymap(config.keys);
+  if (errors.length > 0) throw new LanesError(`invalid configuration: ${errors[0]}`, { hint: 'fix the key map in your config file' });
+  const base = await resolveBase(repo, config.base);
+  const stateStore = new StateStore(repo, { branchPrefix: config.branchPrefix, baseFallback: base.branch, worktreeDir: config.worktreeDir });
+  return { repo, config, keymap, stateStore, base, env };
+};
+
+/**
+ * Create a lane from a request of the command line or the `n` dialog: resolve the agent, check
+ * that its command exists, then create the worktree and branch and record the lane.
+ */
+export const newLane = async (
+  context: LanesContext,
+  request: NewLaneRequest,
+  onProgress?: (line: string) => void,
+): Promise<{ lane: LaneRecord; warnings: string[] }> => {
+  const agent = resolveAgent(context.config, { ...(request.agent === undefined ? {} : { agent: request.agent }), ...(request.cmd === undefined ? {} : { cmd: request.cmd }) });
+  await checkAgentCommand(agent, context.env);
+  return createLane({
+    repo: context.repo,
+    config: context.config,
+    store: context.stateStore,
+    name: request.name,
+    agent,
+    ...(request.base === undefined ? {} : { base: request.base }),
+    ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
+    ...(request.scope === undefined ? {} : { scope: request.scope }),
+    ...(onProgress === undefined ? {} : { onProgress }),
+  });
+};

@@ -1,0 +1,340 @@
+import { access } from 'node:fs/promises';
+import type { Config } from '../config/schema.js';
+import { agentLaunch } from '../config/agent.js';
+import type { LaneRecord } from '../core/lane.js';
+import { deriveStatus, isAgentOutput, nextStatusChange } from '../core/status.js';
+import type { StateStore } from '../git/state.js';
+import type { TerminalEvent, TerminalHost } from '../term/types.js';
+import type { Compositor } from '../ui/compositor.js';
+import { FrameScheduler } from './frame-scheduler.js';
+import { LaneRuntime } from './lane-runtime.js';
+import { selectLayout, FOOTER_ROWS, MIN_PANE } from './selectors.js';
+import { computeLayout } from '../core/layout.js';
+import { notify, patchLane, type AppStore, type LaneView } from './store.js';
+
+/** After the agent's first output, this much quiet means it is ready for a typed first prompt. */
+const PROMPT_QUIET_MS = 800;
+/** A typed prompt is sent after this long even if the agent never goes quiet. */
+const PROMPT_MAX_WAIT_MS = 10_000;
+
+export interface ControllerDeps {
+  config: Config;
+  stateStore: StateStore;
+  host: TerminalHost;
+  store: AppStore;
+  compositor: Compositor;
+  /** Write to the real terminal (the bell). */
+  ring: () => void;
+  env: NodeJS.ProcessEnv;
+  /** Create a lane (worktree, branch, state record) — the same path as `lanes new`. */
+  newLane: (request: NewLaneRequest) => Promise<{ lane: LaneRecord; warnings: string[] }>;
+  now?: () => number;
+}
+
+export interface NewLaneRequest {
+  name: string;
+  agent?: string;
+  cmd?: string;
+  prompt?: string;
+  base?: string;
+  scope?: string[];
+}
+
+/**
+ * Wires the lanes of the state file to their agents' terminals, the store and the screen. The
+ * only place where lanes' records, terminals and the UI state meet.
+ */
+export class Controller {
+  readonly lanes = new Map<string, LaneRuntime>();
+  readonly frames: FrameScheduler;
+  private readonly now: () => number;
+  private subscription: { dispose(): void } | undefined;
+  private unsubscribeStore: (() => void) | undefined;
+
+  constructor(readonly deps: ControllerDeps) {
+    this.now = deps.now ?? (() => performance.now());
+    this.frames = new FrameScheduler(() => this.paint(), deps.config.maxFps);
+    this.subscription = deps.host.onEvent((event) => this.onTerminalEvent(event));
+    // Layout-relevant changes (size, zoom, focus, lane list) resize terminals and repaint.
+    let last = deps.store.getState();
+    this.unsubscribeStore = deps.store.subscribe((state) => {
+      if (state.size !== last.size || state.isZoomed !== last.isZoomed || state.focus !== last.focus || state.lanes.length !== last.lanes.length || state.overlay !== last.overlay) {
+        last = state;
+        this.applyLayout();
+      } else last = state;
+    });
+  }
+
+  get store(): AppStore {
+    return this.deps.store;
+  }
+
+  get host(): TerminalHost {
+    return this.deps.host;
+  }
+
+  /** The focused lane, if any. */
+  focused(): LaneRuntime | undefined {
+    const { lanes, focus } = this.deps.store.getState();
+    const view = lanes[focus];
+    return view ? this.lanes.get(view.name) : undefined;
+  }
+
+  /** Bring the lanes in line with the state file: new lanes appear and start, removed ones end. */
+  async sync(): Promise<void> {
+    const { state } = await this.deps.stateStore.load();
+    const seen = new Set<string>();
+    for (const record of state.lanes) {
+      seen.add(record.name);
+      const runtime = this.lanes.get(record.name);
+      if (runtime) runtime.record = record;
+      else this.addLane(record);
+    }
+    for (const name of [...this.lanes.keys()]) {
+      if (!seen.has(name)) await this.removeLane(name);
+    }
+    await this.checkMissing();
+    for (const runtime of this.lanes.values()) {
+      if (runtime.activity.startedAt === undefined && !runtime.activity.isMissing && !runtime.activity.exit && runtime.activity.failure === undefined) {
+        this.spawn(runtime);
+      }
+    }
+  }
+
+  private addLane(record: LaneRecord): void {
+    const runtime = new LaneRuntime(record);
+    this.lanes.set(record.name, runtime);
+    const view: LaneView = {
+      name: record.name,
+      branch: record.branch,
+      agent: record.agent.kind === 'preset' ? record.agent.preset : record.agent.cmd,
+      status: { kind: 'stopped' },
+      title: undefined,
+      scrollOffset: 0,
+    };
+    this.deps.store.setState((s) => ({ lanes: [...s.lanes, view] }));
+  }
+
+  private async removeLane(name: string): Promise<void> {
+    const runtime = this.lanes.get(name);
+    if (!runtime) return;
+    runtime.dispose();
+    this.lanes.delete(name);
+    await this.deps.host.kill(name).catch(() => undefined);
+    this.deps.host.release(name);
+    this.deps.store.setState((s) => {
+      const lanes = s.lanes.filter((l) => l.name !== name);
+      return { lanes, focus: Math.min(s.focus, Math.max(0, lanes.length - 1)) };
+    });
+  }
+
+  /** Mark lanes whose worktree folder is gone as missing (and back when it returns). */
+  async checkMissing(): Promise<void> {
+    await Promise.all(
+      [...this.lanes.values()].map(async (runtime) => {
+        const exists = await access(runtime.record.worktree).then(
+          () => true,
+          () => false,
+        );
+        if (runtime.activity.isMissing === !exists) return;
+        runtime.activity.isMissing = !exists;
+        this.updateStatus(runtime);
+      }),
+    );
+  }
+
+  /** Start (or restart) a lane's agent at its pane's size. */
+  spawn(runtime: LaneRuntime, options: { resume?: boolean } = {}): void {
+    const { record } = runtime;
+    const launch = agentLaunch(record.agent, {
+      ...(record.prompt === undefined ? {} : { prompt: record.prompt }),
+      promptDelivered: record.promptDelivered ?? false,
+      resume: options.resume ?? false,
+      presets: this.deps.config.agents,
+      env: this.deps.env,
+    });
+    const size = this.sizeFor(record.name);
+    runtime.size = size;
+    runtime.activity = { ...runtime.activity, startedAt: this.now(), lastOutputAt: undefined, bellAt: undefined, exit: undefined, failure: undefined };
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.deps.env)) if (value !== undefined) env[key] = value;
+    Object.assign(env, launch.env, { LANES_LANE: record.name, LANES_BRANCH: record.branch });
+    this.deps.host
+      .spawn({ id: record.name, command: launch.command, args: launch.args, cwd: record.worktree, env, cols: size.cols, rows: size.rows, scrollback: this.deps.config.scrollback })
+      .then(() => {
+        if (record.prompt !== undefined && !record.promptDelivered) {
+          if (launch.typePrompt !== undefined) this.typePromptWhenReady(runtime, launch.typePrompt);
+          else void this.markPromptDelivered(record.name);
+        }
+      })
+      .catch((error: unknown) => {
+        runtime.activity.failure = error instanceof Error ? error.message : String(error);
+        this.updateStatus(runtime);
+      });
+    this.updateStatus(runtime);
+  }
+
+  private typePromptWhenReady(runtime: LaneRuntime, prompt: string): void {
+    runtime.pendingPrompt = prompt;
+    const startedAt = this.now();
+    const check = (): void => {
+      if (runtime.pendingPrompt === undefined) return;
+      const { lastOutputAt } = runtime.activity;
+      const quietFor = lastOutputAt === undefined ? 0 : this.now() - lastOutputAt;
+      if ((lastOutputAt !== undefined && quietFor >= PROMPT_QUIET_MS) || this.now() - startedAt >= PROMPT_MAX_WAIT_MS) {
+        runtime.pendingPrompt = undefined;
+        this.deps.host.write(runtime.name, `${prompt}\r`);
+        void this.markPromptDelivered(runtime.name);
+        return;
+      }
+      runtime.after(200, check);
+    };
+    runtime.after(200, check);
+  }
+
+  private async markPromptDelivered(name: string): Promise<void> {
+    await this.deps.stateStore
+      .update((state) => ({ ...state, lanes: state.lanes.map((l) => (l.name === name ? { ...l, promptDelivered: true } : l)) }))
+      .catch(() => undefined);
+  }
+
+  /** Restart the lane's agent (ending the running one first). */
+  async restart(name: string): Promise<void> {
+    const runtime = this.lanes.get(name);
+    if (!runtime) return;
+    if (runtime.activity.isMissing) {
+      notify(this.deps.store, `lane ${name}: its worktree is missing (${runtime.record.worktree})`, 'warning');
+      return;
+    }
+    await this.deps.host.kill(name).catch(() => undefined);
+    this.deps.host.release(name);
+    this.spawn(runtime);
+    notify(this.deps.store, `lane ${name}: agent restarted`);
+  }
+
+  private onTerminalEvent(event: TerminalEvent): void {
+    const runtime = this.lanes.get(event.id);
+    if (!runtime) return;
+    const now = this.now();
+    switch (event.type) {
+      case 'output':
+        if (isAgentOutput(now, runtime.activity.lastInputAt)) runtime.activity.lastOutputAt = now;
+        this.frames.request();
+        break;
+      case 'bell':
+        runtime.activity.bellAt = now;
+        break;
+      case 'title':
+        patchLane(this.deps.store, event.id, { title: event.title || undefined });
+        return;
+      case 'exit': {
+        runtime.activity.exit = { code: event.code, signal: event.signal };
+        // Typing into an agent that is gone does nothing: go back to navigate mode.
+        const state = this.deps.store.getState();
+        if (state.mode === 'type' && state.lanes[state.focus]?.name === event.id) this.deps.store.setState({ mode: 'navigate' });
+        if (!this.deps.store.getState().isQuitting) {
+          notify(this.deps.store, `lane ${event.id}: agent exited (${event.signal ? `signal ${event.signal}` : event.code}); R restarts it`, event.code === 0 ? 'info' : 'warning');
+        }
+        this.frames.request();
+        break;
+      }
+      case 'failed':
+        runtime.activity.failure = event.reason;
+        notify(this.deps.store, `lane ${event.id}: ${event.reason}`, 'error');
+        break;
+    }
+    this.updateStatus(runtime);
+  }
+
+  /** Note that the user typed into a lane (its echo is not agent activity). */
+  noteInput(name: string): void {
+    const runtime = this.lanes.get(name);
+    if (runtime) runtime.activity.lastInputAt = this.now();
+  }
+
+  private statusTimers = new Map<string, NodeJS.Timeout>();
+
+  /** Recompute a lane's status and schedule the next re-check. */
+  updateStatus(runtime: LaneRuntime): void {
+    const now = this.now();
+    const status = deriveStatus(runtime.activity, now);
+    if (runtime.lastStatusKind === 'busy' && status.kind === 'waiting' && this.deps.config.notify === 'bell') this.deps.ring();
+    runtime.lastStatusKind = status.kind;
+    patchLane(this.deps.store, runtime.name, { status });
+    runtime.clearTimer(this.statusTimers.get(runtime.name));
+    const next = nextStatusChange(runtime.activity, now);
+    if (next !== undefined) {
+      // A few milliseconds late so the re-check lands after the boundary.
+      this.statusTimers.set(runtime.name, runtime.after(next - now + 5, () => this.updateStatus(runtime)));
+    }
+  }
+
+  /** The terminal size a lane gets: its pane's inside on its own page (or zoomed). */
+  sizeFor(name: string): { cols: number; rows: number } {
+    const state = this.deps.store.getState();
+    const index = state.lanes.findIndex((l) => l.name === name);
+    const area = { cols: state.size.cols, rows: Math.max(1, state.size.rows - FOOTER_ROWS) };
+    const count = Math.max(1, state.lanes.length);
+    const zoomed = state.isZoomed && index === state.focus ? index : undefined;
+    const probe = computeLayout({ count, ...area, minPane: MIN_PANE });
+    const perPage = Math.max(1, probe.perPage);
+    const layout = computeLayout({ count, ...area, minPane: MIN_PANE, ...(zoomed === undefined ? { page: Math.floor(Math.max(0, index) / perPage) } : { zoomed }) });
+    const pane = layout.panes.find((p) => p.index === Math.max(0, index));
+    if (!pane) return { cols: Math.max(1, area.cols - 2), rows: Math.max(1, area.rows - 2) };
+    return { cols: Math.max(1, pane.rect.width - 2), rows: Math.max(1, pane.rect.height - 2) };
+  }
+
+  /** Resize every lane's terminal to its pane and tell the compositor where panes are. */
+  applyLayout(): void {
+    const state = this.deps.store.getState();
+    this.deps.compositor.setSize(state.size.cols, state.size.rows);
+    for (const runtime of this.lanes.values()) {
+      const size = this.sizeFor(runtime.name);
+      if (runtime.size && runtime.size.cols === size.cols && runtime.size.rows === size.rows) continue;
+      runtime.size = size;
+      // The agent redraws after a resize: that output is ours, not the agent working.
+      runtime.activity.lastInputAt = this.now();
+      this.deps.host.resize(runtime.name, size.cols, size.rows);
+    }
+    const layout = selectLayout(state);
+    this.deps.compositor.setPanes(
+      layout.tooSmall ? [] : layout.panes.flatMap((p) => (state.lanes[p.lane] ? [{ name: (state.lanes[p.lane] as LaneView).name, rect: p.body }] : [])),
+    );
+    this.deps.compositor.setPaneAreaHidden(state.overlay?.kind === 'help' || state.overlay?.kind === 'new-lane');
+    this.frames.request();
+  }
+
+  /** Draw what changed on the real terminal. */
+  paint(): void {
+    const state = this.deps.store.getState();
+    const focused = state.lanes[state.focus];
+    const cursorLane = focused && state.overlay === undefined && focused.scrollOffset === 0 ? focused.name : undefined;
+    this.deps.compositor.paint((name) => {
+      const view = state.lanes.find((l) => l.name === name);
+      return this.deps.host.frame(name, view?.scrollOffset ?? 0);
+    }, cursorLane);
+  }
+
+  /** Scroll a lane's view `delta` rows back into history (negative: towards live). */
+  scroll(name: string, delta: number): void {
+    const view = this.deps.store.getState().lanes.find((l) => l.name === name);
+    if (!view) return;
+    const history = this.deps.host.frame(name, 0)?.historyRows ?? 0;
+    const offset = Math.max(0, Math.min(history, view.scrollOffset + delta));
+    patchLane(this.deps.store, name, { scrollOffset: offset });
+    this.frames.request();
+  }
+
+  /** Set by the UI launcher: what confirming the quit dialog does. */
+  onQuit: (() => Promise<void>) | undefined;
+
+  /** End every agent; worktrees and branches stay. */
+  async shutdown(): Promise<void> {
+    this.deps.store.setState({ isQuitting: true });
+    this.frames.dispose();
+    this.subscription?.dispose();
+    this.unsubscribeStore?.();
+    for (const runtime of this.lanes.values()) runtime.dispose();
+    await this.deps.host.dispose();
+  }
+}

@@ -1,0 +1,45 @@
+import type { LaneRecord } from '../core/lane.js';
+import { emptyActivity, type LaneActivity } from '../core/status.js';
+
+/**
+ * Everything lanes holds at run time for one lane, in one object with one dispose(): the record
+ * from the state file, what was observed of its agent, and its timers. The terminal itself lives
+ * in the host, addressed by the lane name.
+ */
+export class LaneRuntime {
+  activity: LaneActivity = emptyActivity();
+  /** Current terminal size of the agent. */
+  size: { cols: number; rows: number } | undefined;
+  /** A prompt to type once the agent is ready (presets whose prompt mode is `type`). */
+  pendingPrompt: string | undefined;
+  /** The previous derived status kind, to notice busy → waiting. */
+  lastStatusKind: string | undefined;
+  private timers = new Set<NodeJS.Timeout>();
+
+  constructor(public record: LaneRecord) {}
+
+  get name(): string {
+    return this.record.name;
+  }
+
+  /** A timer owned by this lane, cleared on dispose. */
+  after(ms: number, fn: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  clearTimer(timer: NodeJS.Timeout | undefined): void {
+    if (!timer) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  dispose(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,104 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { LaneStatus } from '../core/lane.js';
+import type { TextField } from '../core/form.js';
+import type { Keymap } from '../core/keymap.js';
+import type { Theme } from '../config/theme.js';
+
+/** What the chrome shows of one lane (pane title and footer counts). */
+export interface LaneView {
+  name: string;
+  branch: string;
+  agent: string;
+  status: LaneStatus;
+  /** Title the agent set for its terminal, if any. */
+  title: string | undefined;
+  /** Rows scrolled back into history (0 = live). */
+  scrollOffset: number;
+}
+
+export interface NewLaneForm {
+  kind: 'new-lane';
+  /** Index of the focused field in {@link formFields}. */
+  field: number;
+  name: TextField;
+  /** Index into `choices`; the last choice is "command…". */
+  choice: number;
+  choices: string[];
+  command: TextField;
+  prompt: TextField;
+  error: string | undefined;
+  isBusy: boolean;
+}
+
+/** The agent choice that reveals the free command field. */
+export const COMMAND_CHOICE = 'command…';
+
+/** Which fields the form shows for the current agent choice, in order. */
+export const formFields = (form: NewLaneForm): Array<'name' | 'agent' | 'command' | 'prompt'> =>
+  form.choices[form.choice] === COMMAND_CHOICE ? ['name', 'agent', 'command', 'prompt'] : ['name', 'agent', 'prompt'];
+
+export type Overlay =
+  | { kind: 'help' }
+  | { kind: 'confirm-quit' }
+  | NewLaneForm;
+
+export interface Notice {
+  id: number;
+  text: string;
+  level: 'info' | 'warning' | 'error';
+}
+
+export interface AppState {
+  repoName: string;
+  base: string;
+  lanes: LaneView[];
+  /** Index of the focused lane in `lanes`. */
+  focus: number;
+  mode: 'navigate' | 'type';
+  isZoomed: boolean;
+  page: number;
+  size: { cols: number; rows: number };
+  overlay: Overlay | undefined;
+  notice: Notice | undefined;
+  keymap: Keymap;
+  theme: Theme;
+  isQuitting: boolean;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+export const createAppStore = (initial: Pick<AppState, 'repoName' | 'base' | 'keymap' | 'theme' | 'size'>): AppStore =>
+  createStore<AppState>(() => ({
+    lanes: [],
+    focus: 0,
+    mode: 'navigate',
+    isZoomed: false,
+    page: 0,
+    overlay: undefined,
+    notice: undefined,
+    isQuitting: false,
+    ...initial,
+  }));
+
+/** Replace one lane's view (by name) with `patch` applied; a no-op when nothing changes. */
+export const patchLane = (store: AppStore, name: string, patch: Partial<LaneView>): void => {
+  const { lanes } = store.getState();
+  const index = lanes.findIndex((l) => l.name === name);
+  const lane = lanes[index];
+  if (!lane) return;
+  const changed = (Object.keys(patch) as Array<keyof LaneView>).some((key) => !sameValue(lane[key], patch[key]));
+  if (!changed) return;
+  const next = lanes.slice();
+  next[index] = { ...lane, ...patch };
+  store.setState({ lanes: next });
+};
+
+const sameValue = (a: unknown, b: unknown): boolean =>
+  a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
+
+let noticeCounter = 0;
+
+export const notify = (store: AppStore, text: string, level: Notice['level'] = 'info'): void => {
+  noticeCounter += 1;
+  store.setState({ notice: { id: noticeCounter, text, level } });
+};

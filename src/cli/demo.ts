@@ -1,0 +1,39 @@
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
+import { loadContext } from '../app/context.js';
+import { runUi } from '../app/run-ui.js';
+import { DEMO_ROLES, demoAgentCommand } from '../demo/roles.js';
+import { makeDemoRepo } from '../demo/repo.js';
+import { createLane } from '../git/lane-create.js';
+import { LanesError } from '../core/errors.js';
+import type { GlobalOptions } from './main.js';
+
+/**
+ * `lanes demo`: a throwaway repository under the OS temp folder with three lanes whose agents are
+ * scripted (no network, no keys), opened in the UI. Prints where the repository is on exit.
+ */
+export const runDemo = async (global: GlobalOptions): Promise<number> => {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new LanesError('lanes demo needs a terminal for its full-screen UI', { hint: 'run it in a terminal' });
+  }
+  const repoDir = await makeDemoRepo(tmpdir());
+  const context = await loadContext({ cwd: repoDir, ...(global.theme === undefined ? {} : { theme: global.theme }) });
+  for (const role of DEMO_ROLES) {
+    await createLane({
+      repo: context.repo,
+      config: context.config,
+      store: context.stateStore,
+      name: role.lane,
+      agent: { kind: 'preset', preset: 'demo', ...demoAgentCommand(role.id) },
+    });
+  }
+  const code = await runUi({
+    context,
+    ...(global.theme === undefined ? {} : { themeName: global.theme }),
+    greeting: `demo repository: ${repoDir} — Enter types into a lane, ? shows every key`,
+  });
+  process.stdout.write(`The demo repository is at ${repoDir}\n`);
+  process.stdout.write(`Its lanes' worktrees are in ${repoDir}.lanes/. Look around with: cd ${repoDir} && lanes ls\n`);
+  process.stdout.write(`Remove it all with: rm -rf ${dirname(repoDir)}\n`);
+  return code;
+};

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { RESTORE_SEQUENCE } from '../app/tty.js';
+import { main } from './main.js';
+
+/** Marks the UI process started by the launcher below. */
+const CHILD_MARK = 'LANES_UI_CHILD';
+/** Global options that take a value: their value is not the subcommand. */
+const VALUE_OPTIONS = new Set(['--repo', '--base', '--theme', '--config']);
+
+/** True when the arguments open the full-screen UI (`lanes`, `lanes demo`). */
+const opensUi = (argv: string[]): boolean => {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '-h' || arg === '--help' || arg === '-v' || arg === '--version') return false;
+    if (VALUE_OPTIONS.has(arg)) {
+      i += 1;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return arg === 'demo';
+  }
+  return true;
+};
+
+/**
+ * The full-screen UI runs in a child process watched by this small launcher. If the UI dies in a
+ * way it cannot clean up after (SIGKILL, a native crash, out of memory), the launcher gives the
+ * terminal back: normal screen, cursor, no mouse or paste modes, cooked input.
+ */
+const launch = (argv: string[]): Promise<number> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...argv], {
+      stdio: 'inherit',
+      env: { ...process.env, [CHILD_MARK]: '1' },
+    });
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const onTerm = forward('SIGTERM');
+    // Keys like Ctrl-C reach the UI as bytes (raw mode); a hang-up reaches both processes. The
+    // launcher stays alive until the UI is gone so it can clean up after it.
+    process.on('SIGINT', () => undefined);
+    process.on('SIGHUP', () => undefined);
+    process.on('SIGTERM', onTerm);
+    child.on('exit', (code, signal) => {
+      if (signal !== null) {
+        try {
+          process.stdout.write(RESTORE_SEQUENCE);
+          if (process.stdin.isTTY) process.stdin.setRawMode(false);
+        } catch {
+          // The terminal itself may be gone.
+        }
+        process.stderr.write(`lanes: the UI was ended by ${signal}; the agents it ran ended with it, worktrees and branches are kept\n`);
+        resolve(128 + 15);
+        return;
+      }
+      resolve(code ?? 1);
+    });
+  });
+
+const run = async (): Promise<void> => {
+  const argv = process.argv.slice(2);
+  if (process.env[CHILD_MARK] !== '1' && process.stdin.isTTY && opensUi(argv)) {
+    process.exitCode = await launch(argv);
+    return;
+  }
+  delete process.env[CHILD_MARK];
+  process.exitCode = await main(argv);
+};
+
+await run();

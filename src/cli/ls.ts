@@ -1,0 +1,79 @@
+import { access } from 'node:fs/promises';
+import { loadContext } from '../app/context.js';
+import { readUiStatus } from '../app/ui-status.js';
+import { overlapsOf } from '../core/overlap.js';
+import { laneGitInfo } from '../git/lane-info.js';
+import type { GlobalOptions } from './main.js';
+
+/** One lane in `lanes ls --json` (documented in the README; keep stable). */
+export interface LaneJson {
+  name: string;
+  branch: string;
+  worktree: string;
+  agent: string;
+  base: string;
+  forkPoint: string;
+  status: string;
+  ready: boolean;
+  merged: boolean;
+  ahead: number;
+  behind: number;
+  dirty: number;
+  touched: string[];
+  overlaps: string[];
+  conflict: string[];
+}
+
+/** `lanes ls [--json]`. */
+export const runLs = async (global: GlobalOptions, options: { json?: boolean }, cwd = process.cwd()): Promise<number> => {
+  const context = await loadContext({ cwd, ...global });
+  const { state, recoveredFrom } = await context.stateStore.load();
+  if (recoveredFrom) process.stderr.write(`lanes: warning: the state file was unreadable; backed up to ${recoveredFrom} and rebuilt from git\n`);
+  const ui = await readUiStatus(context.stateStore.dir);
+  const rows = await Promise.all(
+    state.lanes.map(async (lane) => {
+      const exists = await access(lane.worktree).then(
+        () => true,
+        () => false,
+      );
+      const info = exists ? await laneGitInfo(lane, context.repo.mainWorktree) : { ahead: 0, behind: 0, dirty: 0, touched: [] };
+      const status = !exists ? 'missing' : (ui?.statuses[lane.name] ?? 'stopped');
+      return { lane, info, status };
+    }),
+  );
+  const overlaps = overlapsOf(new Map(rows.map((r) => [r.lane.name, r.info.touched])));
+  const json: LaneJson[] = rows.map(({ lane, info, status }) => ({
+    name: lane.name,
+    branch: lane.branch,
+    worktree: lane.worktree,
+    agent: lane.agent.kind === 'preset' ? lane.agent.preset : lane.agent.cmd,
+    base: lane.base,
+    forkPoint: lane.forkPoint,
+    status,
+    ready: lane.ready,
+    merged: false,
+    ahead: info.ahead,
+    behind: info.behind,
+    dirty: info.dirty,
+    touched: info.touched,
+    overlaps: info.touched.filter((path) => overlaps.has(path)),
+    conflict: [],
+  }));
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    return 0;
+  }
+  if (json.length === 0) {
+    process.stdout.write('no lanes yet: lanes new NAME creates one\n');
+    return 0;
+  }
+  const table = [
+    ['NAME', 'STATUS', 'BRANCH', 'AGENT', '↑AHEAD ↓BEHIND', 'DIRTY', 'OVERLAPS', 'WORKTREE'],
+    ...json.map((l) => [l.name, l.status, l.branch, l.agent, `↑${l.ahead} ↓${l.behind}`, String(l.dirty), String(l.overlaps.length), l.worktree]),
+  ];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => [...(row[i] ?? '')].length)));
+  for (const row of table) {
+    process.stdout.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}\n`);
+  }
+  return 0;
+};

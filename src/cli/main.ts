@@ -1,0 +1,104 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isLanesError } from '../core/errors.js';
+import { GitError } from '../git/exec.js';
+import { runDemo } from './demo.js';
+import { runDoctor } from './doctor.js';
+import { runLs } from './ls.js';
+import { runNew } from './new.js';
+import { runUiCommand } from './ui.js';
+import { version } from './version.js';
+
+/** Exit codes (SPEC §2). */
+const EXIT_REFUSED = 1;
+const EXIT_USAGE = 2;
+
+export interface GlobalOptions {
+  repo?: string;
+  base?: string;
+  theme?: string;
+  config?: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const buildProgram = (setCode: (code: number) => void): Command => {
+  const program = new Command();
+  program
+    .name('lanes')
+    .description('Run several AI coding agents side by side, each in its own git worktree and branch.')
+    .version(version(), '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--repo <dir>', 'the repository (default: the one around the current folder)')
+    .option('--base <branch>', 'base branch lanes fork from and merge into')
+    .option('--theme <name>', 'colour theme: dark, light, high-contrast')
+    .option('--config <file>', 'an extra configuration file (read after the user and repository files)')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(`lanes: ${text.replace(/^error: /, '').trim()} (see lanes --help)\n`),
+    })
+    .action(async () => setCode(await runUiCommand(program.opts<GlobalOptions>())));
+
+  program
+    .command('demo')
+    .description('a throwaway repository with three scripted demo agents, opened in the UI')
+    .action(async () => setCode(await runDemo(program.opts<GlobalOptions>())));
+
+  program
+    .command('new')
+    .description('create a lane: a worktree on a new branch off the base, with its agent')
+    .argument('<name>', 'lane name: 1-40 of a-z 0-9 . _ -, starting with a letter or digit')
+    .addOption(new Option('--agent <preset>', 'agent preset (shell, claude, codex, aider, gemini, opencode, or your own)').conflicts('cmd'))
+    .addOption(new Option('--cmd <command>', "any command, run with your shell").conflicts('agent'))
+    .option('--base <branch>', 'base branch for this lane')
+    .option('--prompt <text>', 'a first task for the agent')
+    .option('--scope <glob>', 'files this lane is meant to touch (repeatable)', collect)
+    .action(async (name: string, options: { agent?: string; cmd?: string; base?: string; prompt?: string; scope?: string[] }) =>
+      setCode(await runNew(program.opts<GlobalOptions>(), name, options)),
+    );
+
+  program
+    .command('ls')
+    .description('lanes with status, branch, ahead/behind, changed files and overlaps')
+    .option('--json', 'machine-readable output (documented in the README)')
+    .action(async (options: { json?: boolean }) => setCode(await runLs(program.opts<GlobalOptions>(), options)));
+
+  program
+    .command('doctor')
+    .description('check git, the terminal, the configuration and the lanes state; print fixes')
+    .action(async () => setCode(await runDoctor(program.opts<GlobalOptions>())));
+
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(`lanes ${command.name()}: ${text.replace(/^error: /, '').trim()} (see lanes ${command.name()} --help)\n`),
+    });
+  }
+  return program;
+};
+
+/** Run the command line; resolves with the process exit code. */
+export const main = async (argv: string[]): Promise<number> => {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return EXIT_USAGE;
+    }
+    if (isLanesError(error)) {
+      process.stderr.write(`lanes: ${error.line}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof GitError) {
+      process.stderr.write(`lanes: ${error.message}\n`);
+      return EXIT_REFUSED;
+    }
+    process.stderr.write(`lanes: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 70;
+  }
+};

@@ -1,0 +1,33 @@
+import { loadContext, newLane } from '../app/context.js';
+import { readUiStatus } from '../app/ui-status.js';
+import type { GlobalOptions } from './main.js';
+
+export interface NewOptions {
+  agent?: string;
+  cmd?: string;
+  base?: string;
+  prompt?: string;
+  scope?: string[];
+}
+
+/** `lanes new NAME`: create the worktree, branch and record; a running UI starts the agent. */
+export const runNew = async (global: GlobalOptions, name: string, options: NewOptions, cwd = process.cwd()): Promise<number> => {
+  const context = await loadContext({ cwd, ...global, ...(options.base === undefined ? {} : { base: options.base }) });
+  const { lane, warnings } = await newLane(
+    context,
+    {
+      name,
+      ...(options.agent === undefined ? {} : { agent: options.agent }),
+      ...(options.cmd === undefined ? {} : { cmd: options.cmd }),
+      ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
+      ...(options.base === undefined ? {} : { base: options.base }),
+      ...(options.scope === undefined ? {} : { scope: options.scope }),
+    },
+    (line) => process.stdout.write(`  ${line}\n`),
+  );
+  process.stdout.write(`created lane ${lane.name}: branch ${lane.branch} off ${lane.base} at ${lane.forkPoint.slice(0, 10)}, worktree ${lane.worktree}\n`);
+  for (const warning of warnings) process.stderr.write(`lanes: warning: ${warning}\n`);
+  const ui = await readUiStatus(context.stateStore.dir);
+  process.stdout.write(ui ? 'the running lanes UI starts its agent now\n' : 'run lanes to start its agent\n');
+  return 0;
+};

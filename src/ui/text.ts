@@ -1,0 +1,27 @@
+import stringWidth from 'string-width';
+
+/** Cut plain text to at most `width` columns, ending in `…` when cut. Wide characters count twice. */
+export const truncate = (text: string, width: number): string => {
+  if (width <= 0) return '';
+  if (stringWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = stringWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
+};
+
+/** Pad plain text with spaces to exactly `width` columns (cutting it first when longer). */
+export const fit = (text: string, width: number): string => {
+  const cut = truncate(text, width);
+  return cut + ' '.repeat(Math.max(0, width - stringWidth(cut)));
+};
+
+export { stringWidth };
+
+/** Remove control characters from text an agent controls (its title) before showing it. */
+export const sanitize = (text: string): string => text.replace(/[\x00-\x1f\x7f-\x9f]/g, '');

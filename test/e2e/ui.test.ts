@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempRepo } from '../helpers/temp-repo.js';
+import { KEYS, LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
+
+const run = promisify(execFile);
+const ECHO_AGENT = fileURLToPath(new URL('../helpers/agents/echo-agent.js', import.meta.url));
+
+interface Setup {
+  dir: string;
+  env: Record<string, string>;
+  cleanup: () => Promise<void>;
+}
+
+/** A repository with lanes created through the real CLI, and an isolated environment. */
+const setup = async (laneNames: string[]): Promise<Setup> => {
+  const repo = await makeTempRepo({ files: { 'README.md': '# demo\n' } });
+  const home = await mkdtemp(join(tmpdir(), 'lanes-e2e-home-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    SHELL: '/bin/sh',
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    // lanes must draw frames with CI set (Ink draws nothing in CI mode unless told otherwise).
+    CI: 'true',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'T',
+    GIT_AUTHOR_EMAIL: 't@example.invalid',
+    GIT_COMMITTER_NAME: 'T',
+    GIT_COMMITTER_EMAIL: 't@example.invalid',
+  };
+  for (const name of laneNames) {
+    await run(process.execPath, [LANES_BIN, 'new', name, '--cmd', `node ${JSON.stringify(ECHO_AGENT)} ${name}`], { cwd: repo.dir, env });
+  }
+  return {
+    dir: repo.dir,
+    env,
+    cleanup: async () => {
+      await repo.cleanup();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+};
+
+let driver: TerminalDriver | undefined;
+let current: Setup | undefined;
+
+afterEach(async () => {
+  driver?.kill();
+  await driver?.exited;
+  driver = undefined;
+  await current?.cleanup();
+  current = undefined;
+});
+
+beforeAll(() => {
+  expect(existsSync(LANES_BIN)).toBe(true);
+});
+
+describe('lanes UI end to end (built binary in a pseudo-terminal)', () => {
+  it('shows two lanes side by side, each with its own agent output', async () => {
+    current = await setup(['alpha', 'beta']);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitFor((s) => s.includes('READY-alpha') && s.includes('READY-beta'), 'both agents');
+    const a = driver.find('READY-alpha')!;
+    const b = driver.find('READY-beta')!;
+    // Side by side at 120 columns: same rows, alpha left of the middle, beta right of it.
+    expect(a.col).toBeLessThan(60);
+    expect(b.col).toBeGreaterThanOrEqual(60);
+    expect(driver.screen()).toContain('1 alpha');
+    expect(driver.screen()).toContain('2 beta');
+    expect(driver.raw).toContain('\x1b[?1049h');
+  });
+
+  it('types into the focused lane only, and Ctrl-q leaves type mode', async () => {
+    current = await setup(['alpha', 'beta']);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitFor((s) => s.includes('READY-alpha') && s.includes('READY-beta'), 'both agents');
+    driver.write('2');
+    driver.write(KEYS.enter);
+    await driver.waitForText('TYPE');
+    driver.write('hello there\r');
+    await driver.waitForText('GOT-beta:hello there');
+    expect(driver.screen()).not.toContain('GOT-alpha');
+    driver.write(KEYS.ctrlQ);
+    await driver.waitFor((s) => s.includes('NAV'), 'navigate mode');
+    // In navigate mode keys are commands, not input: "1" focuses lane 1, nothing reaches the agents.
+    driver.write('1');
+    driver.write('i');
+    await driver.waitForText('TYPE');
+    driver.write('from-one\r');
+    await driver.waitForText('GOT-alpha:from-one');
+    expect(driver.screen()).not.toContain('GOT-beta:1');
+  });
+
+  it('creates a lane with n: its worktree and branch exist and its pane appears', async () => {
+    current = await setup(['alpha']);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitForText('READY-alpha');
+    driver.write('n');
+    await driver.waitForText('New lane');
+    driver.write('gamma');
+    driver.write(KEYS.enter);
+    await driver.waitForText('2 gamma');
+    const branches = await run('git', ['branch', '--list', 'lanes/gamma'], { cwd: current.dir, env: current.env });
+    expect(branches.stdout).toContain('lanes/gamma');
+    const worktrees = await run('git', ['worktree', 'list', '--porcelain'], { cwd: current.dir, env: current.env });
+    expect(worktrees.stdout).toContain('refs/heads/lanes/gamma');
+  });
+
+  it('re-tiles on resize: side by side when wide, stacked when narrow', async () => {
+    current = await setup(['alpha', 'beta']);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitFor((s) => s.includes('READY-alpha') && s.includes('READY-beta'), 'both agents');
+    const wide = [driver.find('1 alpha')!, driver.find('2 beta')!];
+    expect(wide[0]!.row).toBe(wide[1]!.row);
+    driver.resize(50, 40);
+    await driver.waitFor(() => {
+      const a = driver!.find('1 alpha');
+      const b = driver!.find('2 beta');
+      return Boolean(a && b && b.row > a.row);
+    }, 'stacked panes');
+    await driver.waitFor((s) => s.includes('READY-alpha') && s.includes('READY-beta'), 'agents still shown');
+  });
+
+  it('quits with q and y: exit code 0, the alternate screen left, worktrees kept', async () => {
+    current = await setup(['alpha']);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitForText('READY-alpha');
+    driver.write('q');
+    await driver.waitForText('Quit lanes?');
+    driver.write('y');
+    const exit = await driver.exited;
+    expect(exit.code).toBe(0);
+    expect(driver.raw.lastIndexOf('\x1b[?1049l')).toBeGreaterThan(driver.raw.lastIndexOf('\x1b[?1049h'));
+    const worktrees = await run('git', ['worktree', 'list', '--porcelain'], { cwd: current.dir, env: current.env });
+    expect(worktrees.stdout).toContain('refs/heads/lanes/alpha');
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import xtermHeadless from '@xterm/headless';
+import type { ScreenFrame } from '../../src/core/screen.js';
+import { Compositor } from '../../src/ui/compositor.js';
+
+const { Terminal } = xtermHeadless;
+
+const frame = (cols: number, lines: string[], cursor = { x: 0, y: 0, visible: false }): ScreenFrame => ({
+  cols,
+  rows: lines.length,
+  lines: lines.map((l) => l.padEnd(cols)),
+  cursor,
+  scrollOffset: 0,
+  historyRows: 0,
+  isAlternateScreen: false,
+});
+
+/** Apply what the compositor wrote to a real emulator and read the screen back. */
+const screenOf = async (writes: string[], cols: number, rows: number): Promise<string[]> => {
+  const term = new Terminal({ cols, rows, allowProposedApi: true });
+  for (const data of writes) await new Promise<void>((resolve) => term.write(data, resolve));
+  const out: string[] = [];
+  for (let y = 0; y < rows; y++) out.push(term.buffer.active.getLine(y)?.translateToString(true) ?? '');
+  return out;
+};
+
+describe('Compositor', () => {
+  it('draws the chrome and the pane bodies inside it', async () => {
+    const writes: string[] = [];
+    const c = new Compositor({ write: (d) => writes.push(d) });
+    c.setSize(12, 4);
+    c.setChrome(['+----------+', '|          |', '|          |', 'footer'].join('\n'));
+    c.setPanes([{ name: 'a', rect: { x: 1, y: 1, width: 10, height: 2 } }]);
+    const frames = { a: frame(10, ['hello', 'world']) };
+    c.paint((n) => frames[n as 'a'], undefined);
+    expect(await screenOf(writes, 12, 4)).toEqual(['+----------+', '|hello     |', '|world     |', 'footer']);
+  });
+
+  it('writes only the rows that changed', () => {
+    const writes: string[] = [];
+    const c = new Compositor({ write: (d) => writes.push(d) });
+    c.setSize(12, 4);
+    c.setChrome('chrome\n\n\nfooter');
+    c.setPanes([{ name: 'a', rect: { x: 0, y: 1, width: 12, height: 2 } }]);
+    const lines = ['one'.padEnd(12), 'two'.padEnd(12)];
+    let current = frame(12, []);
+    current = { ...current, rows: 2, lines };
+    c.paint(() => current, undefined);
+    writes.length = 0;
+    // Nothing changed: nothing written.
+    expect(c.paint(() => current, undefined)).toBe(0);
+    expect(writes).toEqual([]);
+    // One row changed: only that row (plus cursor handling) is written.
+    current = { ...current, lines: [lines[0] as string, 'TWO'.padEnd(12)] };
+    c.paint(() => current, undefined);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toContain('TWO');
+    expect(writes[0]).not.toContain('one');
+    expect(writes[0]).not.toContain('chrome');
+  });
+
+  it('repaints pane rows on a chrome row that changed, and hides panes under an overlay', async () => {
+    const writes: string[] = [];
+    const c = new Compositor({ write: (d) => writes.push(d) });
+    c.setSize(10, 3);
+    c.setChrome('#\n#\nfoot');
+    c.setPanes([{ name: 'a', rect: { x: 1, y: 0, width: 5, height: 2 } }]);
+    const f = frame(5, ['abc', 'def']);
+    c.paint(() => f, undefined);
+    c.setChrome('X\n#\nfoot');
+    c.paint(() => f, undefined);
+    expect((await screenOf(writes, 10, 3))[0]).toBe('Xabc');
+    c.setPaneAreaHidden(true);
+    c.setChrome('HELP\nHELP\nfoot');
+    c.paint(() => f, undefined);
+    expect((await screenOf(writes, 10, 3)).slice(0, 2)).toEqual(['HELP', 'HELP']);
+  });
+
+  it('never draws a frame whose width differs from its pane (a resize on its way)', async () => {
+    const writes: string[] = [];
+    const c = new Compositor({ write: (d) => writes.push(d) });
+    c.setSize(8, 2);
+    c.setChrome('|      |\nfoot');
+    c.setPanes([{ name: 'a', rect: { x: 1, y: 0, width: 6, height: 1 } }]);
+    c.paint(() => frame(20, ['x'.repeat(20)]), undefined);
+    expect((await screenOf(writes, 8, 2))[0]).toBe('|      |');
+  });
+
+  it('shows the real cursor at the focused agent cursor, and hides it otherwise', async () => {
+    const writes: string[] = [];
+    const c = new Compositor({ write: (d) => writes.push(d) });
+    c.setSize(10, 3);
+    c.setChrome('\n\n');
+    c.setPanes([{ name: 'a', rect: { x: 2, y: 1, width: 5, height: 2 } }]);
+    c.paint(() => frame(5, ['ab', ''], { x: 2, y: 1, visible: true }), 'a');
+    const last = writes[writes.length - 1] as string;
+    expect(last).toContain('\x1b[3;5H\x1b[?25h');
+    c.paint(() => frame(5, ['ab', ''], { x: 2, y: 1, visible: false }), 'a');
+    expect(writes[writes.length - 1]).toMatch(/\x1b\[\?25l\x1b\[\?2026l$/);
+  });
+});
