@@ -54,7 +54,7 @@ export class TerminalDriver {
   lines(): string[] {
     const buffer = this.term.buffer.active;
     const out: string[] = [];
-    for (let y = 0; y < this.term.rows; y++) out.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+    for (let y = 0; y < this.term.rows; y++) out.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true, 0, this.term.cols) ?? '');
     return out;
   }
 

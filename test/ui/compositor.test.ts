@@ -69,7 +69,7 @@ describe('Compositor', () => {
     c.paint(() => f, undefined);
     c.setChrome('X\n#\nfoot');
     c.paint(() => f, undefined);
-    expect((await screenOf(writes, 10, 3))[0]).toBe('Xabc');
+    expect((await screenOf(writes, 10, 3))[0]).toBe('Xabc  ');
     c.setPaneAreaHidden(true);
     c.setChrome('HELP\nHELP\nfoot');
     c.paint(() => f, undefined);
