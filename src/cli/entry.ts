@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RESTORE_SEQUENCE } from '../app/tty.js';
 import { main } from './main.js';
@@ -50,7 +51,7 @@ const launch = (argv: string[]): Promise<number> =>
           // The terminal itself may be gone.
         }
         process.stderr.write(`lanes: the UI was ended by ${signal}; the agents it ran ended with it, worktrees and branches are kept\n`);
-        resolve(128 + 15);
+        resolve(128 + (constants.signals[signal] ?? 15));
         return;
       }
       resolve(code ?? 1);

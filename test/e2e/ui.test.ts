@@ -1,54 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempRepo } from '../helpers/temp-repo.js';
+import { setup, type Setup } from '../helpers/e2e-setup.js';
 import { KEYS, LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
 
 const run = promisify(execFile);
-const ECHO_AGENT = fileURLToPath(new URL('../helpers/agents/echo-agent.js', import.meta.url));
-
-interface Setup {
-  dir: string;
-  env: Record<string, string>;
-  cleanup: () => Promise<void>;
-}
-
-/** A repository with lanes created through the real CLI, and an isolated environment. */
-const setup = async (laneNames: string[]): Promise<Setup> => {
-  const repo = await makeTempRepo({ files: { 'README.md': '# demo\n' } });
-  const home = await mkdtemp(join(tmpdir(), 'lanes-e2e-home-'));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    SHELL: '/bin/sh',
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-    // lanes must draw frames with CI set (Ink draws nothing in CI mode unless told otherwise).
-    CI: 'true',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'T',
-    GIT_AUTHOR_EMAIL: 't@example.invalid',
-    GIT_COMMITTER_NAME: 'T',
-    GIT_COMMITTER_EMAIL: 't@example.invalid',
-  };
-  for (const name of laneNames) {
-    await run(process.execPath, [LANES_BIN, 'new', name, '--cmd', `node ${JSON.stringify(ECHO_AGENT)} ${name}`], { cwd: repo.dir, env });
-  }
-  return {
-    dir: repo.dir,
-    env,
-    cleanup: async () => {
-      await repo.cleanup();
-      await rm(home, { recursive: true, force: true });
-    },
-  };
-};
 
 let driver: TerminalDriver | undefined;
 let current: Setup | undefined;

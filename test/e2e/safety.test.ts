@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setup, type Setup } from '../helpers/e2e-setup.js';
+import { KEYS, TerminalDriver } from '../helpers/terminal-driver.js';
+
+let driver: TerminalDriver | undefined;
+let current: Setup | undefined;
+
+afterEach(async () => {
+  driver?.kill();
+  await driver?.exited;
+  driver = undefined;
+  await current?.cleanup();
+  current = undefined;
+});
+
+/** The UI process: the launcher's (the pty's) child running node. */
+const uiPid = (launcherPid: number): number => {
+  const children = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  const pid = children.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('entry.js'));
+  if (!pid) throw new Error(`no UI child under ${launcherPid}: ${children.join(',')}`);
+  return pid;
+};
+
+const LEAVE_ALT = '\x1b[?1049l';
+
+describe('the terminal is given back on every exit path', () => {
+  it('on SIGTERM of the UI: agents end, alternate screen left, worktrees kept', async () => {
+    current = await setup(['alpha']);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitForText('READY-alpha');
+    const rawBefore = driver.raw.length;
+    process.kill(uiPid(driver.pty.pid), 'SIGTERM');
+    const exit = await driver.exited;
+    expect(exit.code).toBe(143);
+    expect(driver.raw.slice(rawBefore)).toContain(LEAVE_ALT);
+    expect(driver.raw.slice(rawBefore)).toContain('\x1b[?25h');
+    expect(existsSync(join(`${current.dir}.lanes`, 'alpha'))).toBe(true);
+  });
+
+  it('when the UI process is killed outright, the launcher restores the terminal', async () => {
+    current = await setup(['alpha']);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitForText('READY-alpha');
+    const rawBefore = driver.raw.length;
+    process.kill(uiPid(driver.pty.pid), 'SIGKILL');
+    const exit = await driver.exited;
+    expect(exit.code).toBe(137);
+    const after = driver.raw.slice(rawBefore);
+    expect(after).toContain(LEAVE_ALT);
+    expect(after).toContain('\x1b[?1000l');
+    expect(after).toContain('\x1b[?2004l');
+    expect(after).toContain('the UI was ended by SIGKILL');
+  });
+});
+
+describe('full-screen programs in a lane', () => {
+  it('runs vim: its screen shows in the pane and what is typed is saved', async () => {
+    current = await setup([['editor', 'vim -u NONE -N -i NONE notes.txt']]);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    // vim's empty-line markers fill the pane.
+    await driver.waitFor((s) => s.split('\n').filter((l) => l.startsWith('│~')).length > 10, 'vim tildes');
+    driver.write(KEYS.enter);
+    await driver.waitForText('TYPE');
+    driver.write('ihello from a lane');
+    await driver.waitForText('hello from a lane');
+    driver.write(`${KEYS.escape}:wq${KEYS.enter}`);
+    await driver.waitForText('exited (0)');
+    expect(readFileSync(join(`${current.dir}.lanes`, 'editor', 'notes.txt'), 'utf8')).toBe('hello from a lane\n');
+  });
+
+  it('runs less: PageDown inside the lane pages through the file', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `line-${String(i + 1).padStart(3, '0')}`).join('\n');
+    current = await setup([['pager', 'less long.txt']], { 'long.txt': `${lines}\n` });
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitForText('line-001');
+    driver.write(KEYS.enter);
+    await driver.waitForText('TYPE');
+    driver.write(KEYS.pageDown);
+    await driver.waitFor((s) => !s.includes('line-001') && s.includes('line-040'), 'the next page');
+    driver.write('q');
+    await driver.waitForText('exited (0)');
+  });
+});
