@@ -7,6 +7,7 @@ import { holdSlave, releaseSlave } from './slave-hold.js';
 import { ScreenSnapshot } from './snapshot.js';
 import { findSpawnProblem, parseHelperFailure } from './spawn-check.js';
 import type { SpawnRequest, TerminalEvent, TerminalModes } from './types.js';
+import { useCurrentWidths } from './unicode-width.js';
 
 const { Terminal } = xtermHeadless;
 type HeadlessTerminal = InstanceType<typeof Terminal>;
@@ -72,6 +73,7 @@ export class LaneTerminal {
       // The buffer API (used by the snapshot) is "proposed" in xterm 6.
       allowProposedApi: true,
     });
+    useCurrentWidths(this.terminal);
     this.snapshot = new ScreenSnapshot(this.terminal);
     this.subscriptions.push(
       // Replies to the agent's queries (cursor position, device attributes): TUIs wait for them.

@@ -41,6 +41,15 @@ describe('LaneTerminal on a real PTY', () => {
     );
   });
 
+  it('prints a line of CJK and emoji at exactly the pane width', async () => {
+    const text = 'ab中文😀✅z';
+    const id = await fixture.spawn('printf', ['%s', text], { cols: 16, rows: 3 });
+    await fixture.waitForEvent(id, 'exit');
+    // a b z: one column each; 中 文 😀 ✅: two each. 11 columns, then 5 blanks.
+    expect(fixture.host.frame(id)?.lines[0]).toBe(`${text}${' '.repeat(16 - 11)}`);
+    expect(fixture.host.frame(id)?.cursor.x).toBe(11);
+  });
+
   it('reports the cursor position', async () => {
     const id = await fixture.spawn('sh', ['-c', "printf 'ab\\nwxyz'"], { cols: 20, rows: 5 });
     await fixture.waitForEvent(id, 'exit');
