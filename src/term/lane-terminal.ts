@@ -136,7 +136,12 @@ export class LaneTerminal {
     const safeRows = clampSize(rows, MIN_ROWS);
     if (safeCols === this.terminal.cols && safeRows === this.terminal.rows) return;
     this.terminal.resize(safeCols, safeRows);
-    if (this.isRunning) this.pty?.resize(safeCols, safeRows);
+    if (!this.isRunning) return;
+    try {
+      this.pty?.resize(safeCols, safeRows);
+    } catch {
+      // The agent exited and node-pty closed the PTY before its exit event reached us.
+    }
   }
 
   /** Send a signal to the agent's whole process group (the agent is its group's leader). */
