@@ -10,11 +10,9 @@ describe('README', () => {
     const expected = helpRows(keymap).map((row) => `| ${row.keys.split(' ').map((k) => `\`${k}\``).join(' ')} | ${row.description} |`);
     const start = readme.indexOf('| key | action |');
     expect(start).toBeGreaterThan(0);
-    const table = readme
-      .slice(start)
-      .split('\n')
-      .slice(2)
-      .filter((line, i, lines) => lines.slice(0, i + 1).every((l) => l.startsWith('|')));
+    const after = readme.slice(start).split('\n').slice(2);
+    const end = after.findIndex((l) => !l.startsWith('|'));
+    const table = after.slice(0, end < 0 ? after.length : end);
     expect(table).toEqual(expected);
   });
 
