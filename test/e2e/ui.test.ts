@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setup, type Setup } from '../helpers/e2e-setup.js';
+import { ECHO_AGENT, setup, type Setup } from '../helpers/e2e-setup.js';
 import { KEYS, LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
 
 const run = promisify(execFile);
@@ -86,6 +86,38 @@ describe('lanes UI end to end (built binary in a pseudo-terminal)', () => {
       return Boolean(a && b && b.row > a.row);
     }, 'stacked panes');
     await driver.waitFor((s) => s.includes('READY-alpha') && s.includes('READY-beta'), 'agents still shown');
+  });
+
+  it('shows a lane created from the command line while it runs, and starts its agent', async () => {
+    current = await setup(['alpha']);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitForText('READY-alpha');
+    await run(process.execPath, [LANES_BIN, 'new', 'late', '--cmd', `node ${JSON.stringify(ECHO_AGENT)} late`], { cwd: current.dir, env: current.env });
+    await driver.waitFor((s) => s.includes('2 late') && s.includes('READY-late'), 'the new lane and its agent');
+  });
+
+  it('types a first prompt into an agent once it is ready, and only once', async () => {
+    current = await setup([]);
+    await run(process.execPath, [LANES_BIN, 'new', 'task', '--cmd', `node ${JSON.stringify(ECHO_AGENT)} task`, '--prompt', 'fix the bug'], { cwd: current.dir, env: current.env });
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitForText('GOT-task:fix the bug');
+    // Restarting the agent does not send the prompt again.
+    driver.write('R');
+    await driver.waitForText('agent restarted');
+    await driver.waitForText('READY-task');
+    // A prompt would be typed 0.8 s after the agent goes quiet; waiting twice that shows it was not.
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(driver.screen()).not.toContain('GOT-task:fix the bug');
+  });
+
+  it('says the terminal is too small, and comes back when it grows', async () => {
+    current = await setup(['alpha']);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitForText('READY-alpha');
+    driver.resize(18, 5);
+    await driver.waitForText('terminal too');
+    driver.resize(100, 30);
+    await driver.waitFor((s) => s.includes('1 alpha') && s.includes('READY-alpha') && !s.includes('too small'), 'the lane again');
   });
 
   it('quits with q and y: exit code 0, the alternate screen left, worktrees kept', async () => {
