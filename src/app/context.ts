@@ -5,7 +5,7 @@ import { LanesError } from '../core/errors.js';
 import { buildKeymap, type Keymap } from '../core/keymap.js';
 import type { LaneRecord } from '../core/lane.js';
 import { checkGitVersion, discoverRepo, resolveBase, type Repo } from '../git/repo.js';
-import { createLane } from '../git/lane-create.js';
+import { assertLaneName, createLane } from '../git/lane-create.js';
 import { StateStore } from '../git/state.js';
 import type { NewLaneRequest } from './controller.js';
 
@@ -59,6 +59,8 @@ export const newLane = async (
   request: NewLaneRequest,
   onProgress?: (line: string) => void,
 ): Promise<{ lane: LaneRecord; warnings: string[] }> => {
+  // The name is checked first: a usage error (exit 2) wins over a missing agent (exit 1).
+  assertLaneName(request.name);
   const agent = resolveAgent(context.config, { ...(request.agent === undefined ? {} : { agent: request.agent }), ...(request.cmd === undefined ? {} : { cmd: request.cmd }) });
   await checkAgentCommand(agent, context.env);
   return createLane({

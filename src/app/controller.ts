@@ -6,16 +6,37 @@ import { deriveStatus, isAgentOutput, nextStatusChange } from '../core/status.js
 import type { StateStore } from '../git/state.js';
 import type { TerminalEvent, TerminalHost } from '../term/types.js';
 import type { Compositor } from '../ui/compositor.js';
+import { agentEnv } from './agent-env.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { LaneRuntime } from './lane-runtime.js';
 import { selectLayout, FOOTER_ROWS, MIN_PANE } from './selectors.js';
 import { computeLayout } from '../core/layout.js';
-import { notify, patchLane, type AppStore, type LaneView } from './store.js';
+import { notify, patchLane, patchLanes, type AppStore, type LaneView } from './store.js';
+import type { ScreenFrame } from '../core/screen.js';
 
 /** After the agent's first output, this much quiet means it is ready for a typed first prompt. */
 const PROMPT_QUIET_MS = 800;
 /** A typed prompt is sent after this long even if the agent never goes quiet. */
 const PROMPT_MAX_WAIT_MS = 10_000;
+/**
+ * Agents that animate their window title (a spinner) change it many times a second; the pane
+ * title shows the latest one at most four times a second, so the chrome is not redrawn for each.
+ */
+const TITLE_FLUSH_MS = 250;
+/**
+ * An agent inside a synchronized update (DEC 2026) is not painted until the update ends, so its
+ * half-drawn frames never show — but never for longer than this, in case the end never comes.
+ */
+const SYNC_HOLD_MS = 200;
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
 
 export interface ControllerDeps {
   config: Config;
@@ -96,6 +117,10 @@ export class Controller {
     await this.checkMissing();
     for (const runtime of this.lanes.values()) {
       if (runtime.activity.startedAt === undefined && !runtime.activity.isMissing && !runtime.activity.exit && runtime.activity.failure === undefined) {
+        const { setupPid } = runtime.record;
+        // Its worktree is still being set up by `lanes new` (or the n dialog): start it when done.
+        if (setupPid !== undefined && isAlive(setupPid)) continue;
+        if (setupPid !== undefined) notify(this.deps.store, `lane ${runtime.name}: its setup did not finish (the process creating it ended)`, 'warning');
         this.spawn(runtime);
       }
     }
@@ -149,22 +174,21 @@ export class Controller {
     const launch = agentLaunch(record.agent, {
       ...(record.prompt === undefined ? {} : { prompt: record.prompt }),
       promptDelivered: record.promptDelivered ?? false,
-      resume: options.resume ?? false,
+      resume: options.resume ?? record.hasStarted === true,
       presets: this.deps.config.agents,
       env: this.deps.env,
     });
     const size = this.sizeFor(record.name);
     runtime.size = size;
     runtime.activity = { ...runtime.activity, startedAt: this.now(), lastOutputAt: undefined, bellAt: undefined, exit: undefined, failure: undefined };
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(this.deps.env)) if (value !== undefined) env[key] = value;
-    Object.assign(env, launch.env, { LANES_LANE: record.name, LANES_BRANCH: record.branch });
+    const env = agentEnv(this.deps.env, { ...launch.env, LANES_LANE: record.name, LANES_BRANCH: record.branch });
     this.deps.host
       .spawn({ id: record.name, command: launch.command, args: launch.args, cwd: record.worktree, env, cols: size.cols, rows: size.rows, scrollback: this.deps.config.scrollback })
       .then(() => {
+        if (!record.hasStarted) void this.markRecord(record.name, { hasStarted: true });
         if (record.prompt !== undefined && !record.promptDelivered) {
           if (launch.typePrompt !== undefined) this.typePromptWhenReady(runtime, launch.typePrompt);
-          else void this.markPromptDelivered(record.name);
+          else void this.markRecord(record.name, { promptDelivered: true });
         }
       })
       .catch((error: unknown) => {
@@ -184,7 +208,7 @@ export class Controller {
       if ((lastOutputAt !== undefined && quietFor >= PROMPT_QUIET_MS) || this.now() - startedAt >= PROMPT_MAX_WAIT_MS) {
         runtime.pendingPrompt = undefined;
         this.deps.host.write(runtime.name, `${prompt}\r`);
-        void this.markPromptDelivered(runtime.name);
+        void this.markRecord(runtime.name, { promptDelivered: true });
         return;
       }
       runtime.after(200, check);
@@ -192,9 +216,12 @@ export class Controller {
     runtime.after(200, check);
   }
 
-  private async markPromptDelivered(name: string): Promise<void> {
+  /** Record a fact about a lane in the state file (and in its runtime record). */
+  private async markRecord(name: string, patch: Partial<Pick<LaneRecord, 'promptDelivered' | 'hasStarted'>>): Promise<void> {
+    const runtime = this.lanes.get(name);
+    if (runtime) runtime.record = { ...runtime.record, ...patch };
     await this.deps.stateStore
-      .update((state) => ({ ...state, lanes: state.lanes.map((l) => (l.name === name ? { ...l, promptDelivered: true } : l)) }))
+      .update((state) => ({ ...state, lanes: state.lanes.map((l) => (l.name === name ? { ...l, ...patch } : l)) }))
       .catch(() => undefined);
   }
 
@@ -225,7 +252,8 @@ export class Controller {
         runtime.activity.bellAt = now;
         break;
       case 'title':
-        patchLane(this.deps.store, event.id, { title: event.title || undefined });
+        this.pendingTitles.set(event.id, event.title || undefined);
+        this.titleTimer ??= setTimeout(() => this.flushTitles(), TITLE_FLUSH_MS);
         return;
       case 'exit': {
         runtime.activity.exit = { code: event.code, signal: event.signal };
@@ -244,6 +272,15 @@ export class Controller {
         break;
     }
     this.updateStatus(runtime);
+  }
+
+  private pendingTitles = new Map<string, string | undefined>();
+  private titleTimer: NodeJS.Timeout | undefined;
+
+  private flushTitles(): void {
+    this.titleTimer = undefined;
+    patchLanes(this.deps.store, new Map([...this.pendingTitles].map(([name, title]) => [name, { title }])));
+    this.pendingTitles.clear();
   }
 
   /** Note that the user typed into a lane (its echo is not agent activity). */
@@ -309,10 +346,26 @@ export class Controller {
     const state = this.deps.store.getState();
     const focused = state.lanes[state.focus];
     const cursorLane = focused && state.overlay === undefined && focused.scrollOffset === 0 ? focused.name : undefined;
-    this.deps.compositor.paint((name) => {
-      const view = state.lanes.find((l) => l.name === name);
-      return this.deps.host.frame(name, view?.scrollOffset ?? 0);
-    }, cursorLane);
+    this.deps.compositor.paint((name) => this.frameFor(name, state.lanes.find((l) => l.name === name)?.scrollOffset ?? 0), cursorLane);
+  }
+
+  private syncSince = new Map<string, number>();
+  private lastFrames = new Map<string, ScreenFrame | undefined>();
+
+  /** The frame to draw for a lane: the last one while the agent is mid synchronized update. */
+  private frameFor(name: string, scrollOffset: number): ScreenFrame | undefined {
+    const now = this.now();
+    if (scrollOffset === 0 && this.deps.host.modes(name)?.isSynchronizedOutput && this.lastFrames.has(name)) {
+      const since = this.syncSince.get(name) ?? now;
+      if (!this.syncSince.has(name)) {
+        this.syncSince.set(name, now);
+        setTimeout(() => this.frames.request(), SYNC_HOLD_MS + 5).unref();
+      }
+      if (now - since < SYNC_HOLD_MS) return this.lastFrames.get(name);
+    } else this.syncSince.delete(name);
+    const frame = this.deps.host.frame(name, scrollOffset);
+    this.lastFrames.set(name, frame);
+    return frame;
   }
 
   /** Scroll a lane's view `delta` rows back into history (negative: towards live). */
@@ -331,6 +384,7 @@ export class Controller {
   /** End every agent; worktrees and branches stay. */
   async shutdown(): Promise<void> {
     this.deps.store.setState({ isQuitting: true });
+    if (this.titleTimer) clearTimeout(this.titleTimer);
     this.frames.dispose();
     this.subscription?.dispose();
     this.unsubscribeStore?.();

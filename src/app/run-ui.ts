@@ -8,12 +8,15 @@ import { Compositor } from '../ui/compositor.js';
 import { newLane, type LanesContext } from './context.js';
 import { Controller } from './controller.js';
 import { InputRouter } from './input-router.js';
-import { writeUiStatus } from './ui-status.js';
+import { publishStatuses, writeUiStatus } from './ui-status.js';
+import { isLanesError } from '../core/errors.js';
 import { createAppStore, notify } from './store.js';
 import { createTty, type Tty } from './tty.js';
 
 /** State-file changes from `lanes new` are picked up after this much quiet (well under a second). */
 const STATE_DEBOUNCE_MS = 100;
+/** Notices leave the footer after this long (errors stay twice as long), giving the key hints back. */
+const NOTICE_MS = 6000;
 /** How often lanes checks that every worktree still exists (a lane whose folder vanished is `missing`). */
 const MISSING_CHECK_MS = 5000;
 
@@ -35,6 +38,9 @@ export const runUi = async (options: UiOptions): Promise<number> => {
   const { context } = options;
   const env = context.env;
   const theme = await loadTheme(options.themeName ?? context.config.theme, { themesDir: themesDirectory(), env });
+  // Everything that can refuse runs before the screen changes, so a refusal is one plain line.
+  await mkdir(context.stateStore.dir, { recursive: true });
+  const load = await context.stateStore.load();
   const tty: Tty = createTty(options.stdin ?? process.stdin, options.stdout ?? process.stdout);
   const store = createAppStore({ repoName: context.repo.name, base: context.base.branch, keymap: context.keymap, theme, size: tty.size() });
   const compositor = new Compositor(tty.stdout);
@@ -68,11 +74,12 @@ export const runUi = async (options: UiOptions): Promise<number> => {
   let stateWatcher: FSWatcher | undefined;
   let stateTimer: NodeJS.Timeout | undefined;
   let isClosing = false;
+  let missingTimer: NodeJS.Timeout | undefined;
 
   const close = async (code: number): Promise<void> => {
     if (isClosing) return;
     isClosing = true;
-    clearInterval(missingTimer);
+    if (missingTimer) clearInterval(missingTimer);
     if (stateTimer) clearTimeout(stateTimer);
     stateWatcher?.close();
     router.dispose();
@@ -128,40 +135,72 @@ export const runUi = async (options: UiOptions): Promise<number> => {
   tty.enter();
   tty.stdin.on('data', onData);
   tty.stdout.on('resize', onResize);
-  ctl.applyLayout();
-
-  // Lanes created from the command line appear within a second: watch the state folder.
-  await mkdir(context.stateStore.dir, { recursive: true });
-  const resync = (): void => {
-    if (stateTimer) clearTimeout(stateTimer);
-    stateTimer = setTimeout(() => {
-      stateTimer = undefined;
-      if (!isClosing) ctl.sync().catch((error: unknown) => notify(store, `could not read lanes state: ${String(error)}`, 'error'));
-    }, STATE_DEBOUNCE_MS);
-  };
+  let unsubscribe = (): void => undefined;
   try {
-    stateWatcher = watch(context.stateStore.dir, (_event, file) => {
-      if (file === null || String(file).startsWith('state.json')) resync();
-    });
-  } catch {
-    notify(store, 'cannot watch the lanes state folder: lanes created elsewhere appear after a restart', 'warning');
+    ctl.applyLayout();
+    // Lanes created from the command line appear within a second: watch the state folder.
+    const resync = (): void => {
+      if (stateTimer) clearTimeout(stateTimer);
+      stateTimer = setTimeout(() => {
+        stateTimer = undefined;
+        if (!isClosing) ctl.sync().catch((error: unknown) => notify(store, `could not read lanes state: ${describe(error)}`, 'error'));
+      }, STATE_DEBOUNCE_MS);
+    };
+    try {
+      stateWatcher = watch(context.stateStore.dir, (_event, file) => {
+        if (file === null || String(file).startsWith('state.json')) resync();
+      });
+      stateWatcher.on('error', () => notify(store, 'stopped watching the lanes state folder: lanes created elsewhere appear after a restart', 'warning'));
+    } catch {
+      notify(store, 'cannot watch the lanes state folder: lanes created elsewhere appear after a restart', 'warning');
+    }
+    missingTimer = setInterval(() => {
+      if (!isClosing) void ctl.checkMissing();
+    }, MISSING_CHECK_MS);
+    missingTimer.unref();
+
+    if (load.recoveredFrom) notify(store, `lanes state was unreadable; backed up to ${load.recoveredFrom} and rebuilt from git`, 'warning');
+    else if (options.greeting) notify(store, options.greeting);
+    await ctl.sync();
+
+    // Publish statuses for `lanes ls` while the UI runs: only when a status label changed, and at
+    // most a few times a second (titles and scroll offsets change the lanes far more often).
+    const unpublish = publishStatuses(store, context.stateStore.dir);
+    const unexpire = expireNotices(store);
+    unsubscribe = () => {
+      unpublish();
+      unexpire();
+    };
+  } catch (error) {
+    tty.restore();
+    process.stderr.write(`lanes: ${describe(error)}\n`);
+    await close(1);
   }
-  const missingTimer = setInterval(() => {
-    if (!isClosing) void ctl.checkMissing();
-  }, MISSING_CHECK_MS);
-  missingTimer.unref();
-
-  const load = await context.stateStore.load();
-  if (load.recoveredFrom) notify(store, `lanes state was unreadable; backed up to ${load.recoveredFrom} and rebuilt from git`, 'warning');
-  else if (options.greeting) notify(store, options.greeting);
-  await ctl.sync();
-
-  // Publish statuses for `lanes ls` while the UI runs.
-  const unsubscribe = store.subscribe((state, previous) => {
-    if (state.lanes !== previous.lanes) writeUiStatus(context.stateStore.dir, state.lanes).catch(() => undefined);
-  });
-  await writeUiStatus(context.stateStore.dir, store.getState().lanes).catch(() => undefined);
   const code = await exited;
   unsubscribe();
   return code;
 };
+
+/** Clear each notice a few seconds after it appeared (unless a newer one replaced it). */
+const expireNotices = (store: ReturnType<typeof createAppStore>): (() => void) => {
+  const timers = new Set<NodeJS.Timeout>();
+  const unsubscribe = store.subscribe((state, previous) => {
+    const { notice } = state;
+    if (!notice || notice === previous.notice) return;
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        if (store.getState().notice?.id === notice.id) store.setState({ notice: undefined });
+      },
+      notice.level === 'error' ? NOTICE_MS * 2 : NOTICE_MS,
+    );
+    timers.add(timer);
+  });
+  return () => {
+    unsubscribe();
+    for (const timer of timers) clearTimeout(timer);
+  };
+};
+
+const describe = (error: unknown): string =>
+  isLanesError(error) ? error.line : error instanceof Error ? error.message : String(error);

@@ -93,6 +93,21 @@ export const patchLane = (store: AppStore, name: string, patch: Partial<LaneView
   store.setState({ lanes: next });
 };
 
+/** Apply several lanes' patches in one store update (one chrome render). */
+export const patchLanes = (store: AppStore, patches: ReadonlyMap<string, Partial<LaneView>>): void => {
+  const { lanes } = store.getState();
+  let next: LaneView[] | undefined;
+  lanes.forEach((lane, index) => {
+    const patch = patches.get(lane.name);
+    if (!patch) return;
+    const changed = (Object.keys(patch) as Array<keyof LaneView>).some((key) => !sameValue(lane[key], patch[key]));
+    if (!changed) return;
+    next ??= lanes.slice();
+    next[index] = { ...lane, ...patch };
+  });
+  if (next) store.setState({ lanes: next });
+};
+
 const sameValue = (a: unknown, b: unknown): boolean =>
   a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 

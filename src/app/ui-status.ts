@@ -1,6 +1,10 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { statusLabel, type LaneStatus } from '../core/lane.js';
+import type { AppStore } from './store.js';
+
+/** Status changes are published after this much quiet: a burst of changes is one write. */
+const PUBLISH_DEBOUNCE_MS = 250;
 
 /** File in the state folder where a running UI publishes lane statuses for `lanes ls`. */
 const FILE = 'ui.json';
@@ -42,4 +46,29 @@ export const readUiStatus = async (dir: string): Promise<UiStatusFile | undefine
   } catch {
     return undefined;
   }
+};
+
+/**
+ * Keep the status file in step with the store: written when a status label changes (not for
+ * titles or scrolling), debounced. Returns the unsubscribe function.
+ */
+export const publishStatuses = (store: AppStore, dir: string): (() => void) => {
+  let last = '';
+  let timer: NodeJS.Timeout | undefined;
+  const publish = (): void => {
+    timer = undefined;
+    const { lanes } = store.getState();
+    const key = lanes.map((l) => `${l.name}\0${statusLabel(l.status)}`).join('\0');
+    if (key === last) return;
+    last = key;
+    writeUiStatus(dir, lanes).catch(() => undefined);
+  };
+  publish();
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.lanes !== previous.lanes && !timer) timer = setTimeout(publish, PUBLISH_DEBOUNCE_MS);
+  });
+  return () => {
+    if (timer) clearTimeout(timer);
+    unsubscribe();
+  };
 };

@@ -1,3 +1,4 @@
+import { shellQuote } from '../core/shell-quote.js';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { loadContext } from '../app/context.js';
@@ -33,7 +34,7 @@ export const runDemo = async (global: GlobalOptions): Promise<number> => {
     greeting: `demo repository: ${repoDir} — Enter types into a lane, ? shows every key`,
   });
   process.stdout.write(`The demo repository is at ${repoDir}\n`);
-  process.stdout.write(`Its lanes' worktrees are in ${repoDir}.lanes/. Look around with: cd ${repoDir} && lanes ls\n`);
-  process.stdout.write(`Remove it all with: rm -rf ${dirname(repoDir)}\n`);
+  process.stdout.write(`Its lanes' worktrees are in ${repoDir}.lanes/. Look around with: cd ${shellQuote(repoDir)} && lanes ls\n`);
+  process.stdout.write(`Remove it all with: rm -rf ${shellQuote(dirname(repoDir))}\n`);
   return code;
 };

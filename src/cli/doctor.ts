@@ -1,3 +1,4 @@
+import { shellQuote } from '../core/shell-quote.js';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadContext } from '../app/context.js';
@@ -56,7 +57,7 @@ export const runDoctor = async (global: GlobalOptions, cwd = process.cwd()): Pro
       if (!exists) checks.push({ ok: false, text: `lane ${lane.name}: worktree missing at ${lane.worktree}`, fix: `if you moved it, run git worktree repair <new path>; its branch ${lane.branch} is kept` });
     }
     for (const entry of await listWorktrees(context.repo)) {
-      if (entry.prunable) checks.push({ ok: false, text: `worktree entry ${entry.path} is prunable (${entry.prunable})`, fix: `git worktree remove ${JSON.stringify(entry.path)} (only that entry; never a global prune)` });
+      if (entry.prunable) checks.push({ ok: false, text: `worktree entry ${entry.path} is prunable (${entry.prunable})`, fix: `git worktree remove ${shellQuote(entry.path)} (only that entry; never a global prune)` });
     }
     const lock = join(context.stateStore.dir, 'state.lock');
     if (await access(lock).then(() => true, () => false)) checks.push({ ok: false, text: `a state lock exists: ${lock}`, fix: 'if no lanes command is running, remove it' });

@@ -58,6 +58,12 @@ const launch = (argv: string[]): Promise<number> =>
     });
   });
 
+// `lanes ls | head` closes the pipe early: that is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const run = async (): Promise<void> => {
   const argv = process.argv.slice(2);
   if (process.env[CHILD_MARK] !== '1' && process.stdin.isTTY && opensUi(argv)) {

@@ -33,6 +33,7 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .option('--theme <name>', 'colour theme: dark, light, high-contrast')
     .option('--config <file>', 'an extra configuration file (read after the user and repository files)')
     .showHelpAfterError(false)
+    .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
       writeErr: (text) => process.stderr.write(text),
@@ -70,7 +71,7 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .action(async () => setCode(await runDoctor(program.opts<GlobalOptions>())));
 
   for (const command of program.commands) {
-    command.exitOverride().configureOutput({
+    command.exitOverride().showSuggestionAfterError(false).configureOutput({
       writeErr: (text) => process.stderr.write(text),
       outputError: (text, write) => write(`lanes ${command.name()}: ${text.replace(/^error: /, '').trim()} (see lanes ${command.name()} --help)\n`),
     });

@@ -27,6 +27,10 @@ export interface LaneRecord {
   prompt?: string;
   /** True once the prompt has been delivered (so a restart does not send it again). */
   promptDelivered?: boolean;
+  /** True once an agent ran for the lane: later starts use the preset's `resumeArgs`. */
+  hasStarted?: boolean;
+  /** Set while the process with this pid is still running the lane's setup; agents wait for it. */
+  setupPid?: number;
 }
 
 /** Runtime status of a lane's agent (SPEC §1, §10). `stopped`: no agent is running for it. */

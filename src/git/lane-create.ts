@@ -1,4 +1,5 @@
-import { lstat, mkdir, realpath, rmdir } from 'node:fs/promises';
+import { shellQuote } from '../core/shell-quote.js';
+import { access, lstat, mkdir, realpath, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { LanesError, usageError } from '../core/errors.js';
@@ -72,7 +73,7 @@ const checkTargetPath = async (repo: Repo, path: string): Promise<void> => {
   }
   if (await registeredAt(repo, path)) {
     throw new LanesError(`a git worktree is already registered at ${path} (its folder is missing)`, {
-      hint: `choose another lane name, or remove that entry with: git worktree remove '${path}'`,
+      hint: `choose another lane name, or remove that entry with: git worktree remove ${shellQuote(path)}`,
     });
   }
 };
@@ -168,11 +169,22 @@ const WORKTREE_ADD_TIMEOUT_MS = 15 * 60_000;
  * add its worktree at the template path, apply `setup`, record it in the state. A refusal creates
  * nothing; a failure after the worktree exists rolls everything back.
  */
+const hasWorktreeInclude = (repo: Repo): Promise<boolean> =>
+  access(join(repo.mainWorktree, '.worktreeinclude')).then(
+    () => true,
+    () => false,
+  );
+
+/** Refuse an invalid lane name with a usage error (exit 2) naming it. */
+export const assertLaneName = (name: string): void => {
+  const problem = validateLaneName(name);
+  if (problem !== undefined) throw usageError(`invalid lane name '${printable(name)}': ${problem}`);
+};
+
 export const createLane = async (options: CreateLaneOptions): Promise<{ lane: LaneRecord; warnings: string[] }> => {
   const { repo, config, store, name } = options;
   const progress = (line: string): void => options.onProgress?.(line);
-  const problem = validateLaneName(name);
-  if (problem !== undefined) throw usageError(`invalid lane name '${printable(name)}': ${problem}`);
+  assertLaneName(name);
   const branch = branchNameFor(config.branchPrefix, name);
   await checkBranchName(repo, branch);
 
@@ -213,13 +225,7 @@ export const createLane = async (options: CreateLaneOptions): Promise<{ lane: La
       { ...CREATE_LOCK, onWait: () => progress('waiting for another lane to be created') },
     );
 
-    const warnings = await applySetup({
-      mainWorktree: repo.mainWorktree,
-      worktree: path,
-      setup: config.setup,
-      laneName: name,
-      onProgress: progress,
-    });
+    const hasSetup = config.setup.copy.length + config.setup.symlink.length + config.setup.run.length > 0 || (await hasWorktreeInclude(repo));
     const lane: LaneRecord = {
       name,
       branch,
@@ -231,13 +237,26 @@ export const createLane = async (options: CreateLaneOptions): Promise<{ lane: La
       ready: false,
       ...(options.scope && options.scope.length > 0 ? { scope: options.scope } : {}),
       ...(options.prompt ? { prompt: options.prompt } : {}),
+      // Recorded before setup runs, so an interrupted setup never leaves a lane lanes does not know;
+      // the UI holds the agent back while this process is still setting the worktree up.
+      ...(hasSetup ? { setupPid: process.pid } : {}),
     };
     created.record = true;
     await store.update((state) => {
       if (alreadyThere(state)) throw duplicate();
       return { ...state, lanes: [...state.lanes, lane] };
     });
-    return { lane, warnings };
+    if (!hasSetup) return { lane, warnings: [] };
+    const warnings = await applySetup({
+      mainWorktree: repo.mainWorktree,
+      worktree: path,
+      setup: config.setup,
+      laneName: name,
+      onProgress: progress,
+    });
+    const { setupPid: _done, ...ready } = lane;
+    await store.update((state) => ({ ...state, lanes: state.lanes.map((l) => (l.name === name ? { ...l, setupPid: undefined } : l)) }));
+    return { lane: ready, warnings };
   } catch (error) {
     // The state write may have landed before a late failure (e.g. the folder fsync): then it is a lane.
     if (created.record && created.branch && (await isRecorded(store, name, path))) throw asLanesError(name, error);

@@ -28,6 +28,8 @@ export const laneRecordSchema = z.looseObject({
   scope: z.array(z.string()).optional(),
   prompt: z.string().optional(),
   promptDelivered: z.boolean().optional(),
+  hasStarted: z.boolean().optional(),
+  setupPid: z.number().int().optional(),
 });
 
 /** The state file: `<git-common-dir>/lanes/state.json`. */

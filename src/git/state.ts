@@ -3,6 +3,7 @@ import { copyFile, link, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LaneRecord } from '../core/lane.js';
 import { syncDirectory, writeFileAtomic } from './atomic-file.js';
+import { LanesError } from '../core/errors.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { DEFAULT_WORKTREE_TEMPLATE, stateDir } from './paths.js';
 import type { Repo } from './repo.js';
@@ -39,8 +40,12 @@ const readText = async (path: string): Promise<string | undefined> => {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new LanesError(`cannot read the lanes state file ${path} (${code ?? String(error)})`, {
+      hint: 'check its permissions, or move it away so lanes rebuilds it from git',
+      cause: error,
+    });
   }
 };
 

@@ -47,13 +47,16 @@ export const Footer = ({ width, page, pages }: { readonly width: number; readonl
 
   // Hints take what is left after the mode, base, counts and the notice.
   const countParts = ORDER.filter((k) => counts.get(k)).map((k) => ({ kind: k, text: `${statusStyle({ kind: k } as LaneStatus, colors).symbol}${counts.get(k)} ${k} ` }));
-  const fixedWidth = stringWidth(modeText) + stringWidth(left) + countParts.reduce((n, p) => n + stringWidth(p.text), 0);
+  const hintWidth = (h: { key: string; label: string }): number => stringWidth(` ${h.key} ${h.label} `);
+  // In type mode the way out is never crowded out by a notice.
+  const reserved = mode === 'type' ? hints.reduce((n, h) => n + hintWidth(h), 0) : 0;
+  const fixedWidth = stringWidth(modeText) + stringWidth(left) + countParts.reduce((n, p) => n + stringWidth(p.text), 0) + reserved;
   // A notice may take all but ten columns of what is left; hints fill the rest.
   const noticeShown = truncate(noticeText, Math.min(stringWidth(noticeText), Math.max(0, width - fixedWidth - 10)));
-  let budget = width - fixedWidth - stringWidth(noticeShown);
+  let budget = width - fixedWidth - stringWidth(noticeShown) + reserved;
   const shownHints: Array<{ key: string; label: string }> = [];
   for (const hint of hints) {
-    const w = stringWidth(` ${hint.key} ${hint.label} `);
+    const w = hintWidth(hint);
     if (w > budget) break;
     shownHints.push(hint);
     budget -= w;

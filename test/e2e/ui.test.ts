@@ -49,13 +49,17 @@ describe('lanes UI end to end (built binary in a pseudo-terminal)', () => {
     expect(driver.screen()).not.toContain('GOT-alpha');
     driver.write(KEYS.ctrlQ);
     await driver.waitFor((s) => s.includes('NAV'), 'navigate mode');
-    // In navigate mode keys are commands, not input: "1" focuses lane 1, nothing reaches the agents.
+    // In navigate mode keys are commands, not input: "7" names a lane that does not exist, and
+    // nothing reaches the agent (its terminal would echo the 7 on the line under its last output).
+    driver.write('7');
+    await driver.waitForText('there is no lane 7');
+    const got = driver.find('GOT-beta:hello there')!;
+    expect(driver.lines()[got.row + 1]!.slice(got.col, got.col + 5).trim()).toBe('');
     driver.write('1');
     driver.write('i');
     await driver.waitForText('TYPE');
     driver.write('from-one\r');
     await driver.waitForText('GOT-alpha:from-one');
-    expect(driver.screen()).not.toContain('GOT-beta:1');
   });
 
   it('creates a lane with n: its worktree and branch exist and its pane appears', async () => {
@@ -85,7 +89,8 @@ describe('lanes UI end to end (built binary in a pseudo-terminal)', () => {
       const b = driver!.find('2 beta');
       return Boolean(a && b && b.row > a.row);
     }, 'stacked panes');
-    await driver.waitFor((s) => s.includes('READY-alpha') && s.includes('READY-beta'), 'agents still shown');
+    // Each agent's terminal was resized to its pane's inside: 50 columns minus the borders.
+    await driver.waitFor((s) => s.includes('SIZE-alpha:48x') && s.includes('SIZE-beta:48x'), 'agents told their new size');
   });
 
   it('shows a lane created from the command line while it runs, and starts its agent', async () => {
