@@ -20,9 +20,9 @@ const PROMPT_QUIET_MS = 800;
 const PROMPT_MAX_WAIT_MS = 10_000;
 /**
  * Agents that animate their window title (a spinner) change it many times a second; the pane
- * title shows the latest one at most four times a second, so the chrome is not redrawn for each.
+ * title shows the latest one once a second, so the chrome (a full Ink render) is not redrawn for each.
  */
-const TITLE_FLUSH_MS = 250;
+const TITLE_FLUSH_MS = 1000;
 /**
  * An agent inside a synchronized update (DEC 2026) is not painted until the update ends, so its
  * half-drawn frames never show — but never for longer than this, in case the end never comes.
