@@ -138,4 +138,15 @@ describe('PaneFrame', () => {
       }
     }
   });
+
+  it('keeps the top border exact when the title holds emoji written with a variation selector', () => {
+    // '⚠️' and '✔️' are a symbol plus U+FE0F: two columns together, though each code point alone measures one.
+    const lane = laneView('alpha', { title: '⚠️ build failing ✔️ lint ok ❤️' });
+    for (let width = 20; width <= 100; width += 1) {
+      const [top] = renderPane(lane, { rect: { x: 0, y: 0, width, height: 6 } });
+      expect(stringWidth(top ?? ''), `at ${width}: ${top}`).toBe(width);
+      expect(top, `at ${width}`).toMatch(/^╭─.*╮$/);
+      rendered?.unmount();
+    }
+  });
 });
