@@ -269,6 +269,12 @@ describe('lanes refuses bad usage', () => {
     const { where } = await repoSetup();
     await refused([], where, 1, /needs a terminal/);
   });
+
+  it('the demo without a terminal: exit 1, and no demo repository is made', async () => {
+    const temp = await tempDir();
+    const { env, home } = await newEnv({ TMPDIR: temp });
+    await refused(['demo'], { cwd: temp, env, folders: [temp, home] }, 1, /demo needs a terminal/);
+  });
 });
 
 /** The path of `program` on `path`, like `which`; rejects when it is not there. */

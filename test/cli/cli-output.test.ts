@@ -100,6 +100,14 @@ describe('lanes ls --json', () => {
     expect(lanes[1]).toMatchObject({ name: 'beta', agent: 'sh -i' });
   });
 
+  it('reports a lane whose worktree is gone as missing', async () => {
+    const { repo, env } = await setup();
+    expect((await runLanes(['new', 'alpha', '--agent', 'shell'], { cwd: repo.dir, env })).code).toBe(0);
+    const [alpha] = await lsJson(repo.dir, env);
+    await rm(alpha?.worktree ?? '', { recursive: true, force: true });
+    expect(await lsJson(repo.dir, env)).toMatchObject([{ name: 'alpha', status: 'missing' }]);
+  });
+
   it('counts commits ahead and behind, lists touched files, and the files both lanes touch', { timeout: 60_000 }, async () => {
     const { repo, env } = await setup();
     for (const name of ['alpha', 'beta']) expect((await runLanes(['new', name, '--agent', 'shell'], { cwd: repo.dir, env })).code).toBe(0);
