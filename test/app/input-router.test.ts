@@ -1,20 +1,13 @@
-import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
-import { Controller, type ControllerDeps } from '../../src/app/controller.js';
-import { InputRouter } from '../../src/app/input-router.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppStore } from '../../src/app/store.js';
 import { LanesError } from '../../src/core/errors.js';
-import type { LaneRecord } from '../../src/core/lane.js';
-import type { StateStore } from '../../src/git/state.js';
-import { Compositor } from '../../src/ui/compositor.js';
-import { FakeHost } from '../helpers/fake-host.js';
-import { shellAgent, testConfig } from '../helpers/lane-config.js';
-import { keymapWith, makeAppStore } from '../helpers/ui-render.js';
+import { makeRig as makeControllerRig, type Rig } from '../helpers/controller-rig.js';
+import { keymapWith } from '../helpers/ui-render.js';
 
 /** How long a lone ESC is held before it is the Escape key (input-router.ts). */
 const ESCAPE_WAIT_MS = 25;
+/** Longer than one frame at the default 30 frames a second: a requested paint has happened. */
+const FRAME_MS = 50;
 
 const KEYS = {
   enter: '\r',
@@ -35,67 +28,10 @@ const WHEEL_DOWN = 65;
 
 const paste = (text: string): string => `\x1b[200~${text}\x1b[201~`;
 
-let worktreeRoot: string;
-
-beforeAll(async () => {
-  worktreeRoot = await realpath(await mkdtemp(join(tmpdir(), 'lanes-router-')));
-});
-
-afterAll(async () => {
-  await rm(worktreeRoot, { recursive: true, force: true });
-});
-
-const record = async (name: string): Promise<LaneRecord> => {
-  const worktree = join(worktreeRoot, name);
-  await mkdir(worktree, { recursive: true });
-  return {
-    name,
-    branch: `lanes/${name}`,
-    worktree,
-    agent: shellAgent,
-    base: 'main',
-    forkPoint: 'a'.repeat(40),
-    createdAt: new Date(0).toISOString(),
-    ready: false,
-  };
-};
-
-interface Rig {
-  controller: Controller;
-  router: InputRouter;
-  host: FakeHost;
-  store: AppStore;
-  records: LaneRecord[];
-  newLane: Mock<ControllerDeps['newLane']>;
-  quit: Mock<() => Promise<void>>;
-}
-
 let rig: Rig | undefined;
 
-/** A real controller on a fake host and a state file holding `names`, at 100×30: panes side by side. */
 const makeRig = async (names: string[]): Promise<Rig> => {
-  const records = await Promise.all(names.map(record));
-  const stateStore = {
-    load: () => Promise.resolve({ state: { version: 1 as const, lanes: records } }),
-    update: (mutate: (state: { version: 1; lanes: LaneRecord[] }) => unknown) => Promise.resolve(mutate({ version: 1, lanes: records })),
-  } as unknown as StateStore;
-  const host = new FakeHost();
-  const store = makeAppStore({ cols: 100, rows: 30 });
-  const newLane = vi.fn<ControllerDeps['newLane']>();
-  const controller = new Controller({
-    config: testConfig(),
-    stateStore,
-    host,
-    store,
-    compositor: new Compositor({ write: () => undefined }),
-    ring: () => undefined,
-    env: { SHELL: '/bin/sh', PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    newLane,
-  });
-  const quit = vi.fn(() => Promise.resolve());
-  controller.onQuit = quit;
-  await controller.sync();
-  rig = { controller, router: new InputRouter(controller), host, store, records, newLane, quit };
+  rig = await makeControllerRig(names);
   return rig;
 };
 
@@ -105,8 +41,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  rig?.router.dispose();
-  await rig?.controller.shutdown();
+  await rig?.dispose();
   rig = undefined;
   vi.useRealTimers();
 });
@@ -175,11 +110,15 @@ describe('InputRouter in navigate mode', () => {
   });
 
   it('toggles zoom with z, resizing the focused lane to the whole screen and back', async () => {
-    const { router, host } = await makeRig(['alpha', 'beta']);
+    const { router, host, painted } = await makeRig(['alpha', 'beta']);
     router.feed('2');
+    vi.advanceTimersByTime(FRAME_MS);
+    const paints = painted.length;
     router.feed('z');
     expect(state().isZoomed).toBe(true);
     expect(host.sizeOf('beta')).toEqual({ cols: 98, rows: 27 });
+    vi.advanceTimersByTime(FRAME_MS);
+    expect(painted.length, 'a repaint after zooming').toBeGreaterThan(paints);
     router.feed('z');
     expect(state().isZoomed).toBe(false);
     expect(host.sizeOf('beta')).toEqual({ cols: 48, rows: 27 });
@@ -475,7 +414,7 @@ describe('InputRouter new-lane form', () => {
 
   it('submits name and agent with Enter; the new lane starts and takes the focus', async () => {
     const made = await makeRig(['alpha']);
-    const gamma = await record('gamma');
+    const gamma = await made.record('gamma');
     made.newLane.mockImplementation(() => {
       made.records.push(gamma);
       return Promise.resolve({ lane: gamma, warnings: [] });
