@@ -1,6 +1,8 @@
 import stringWidth from 'string-width';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadTheme, themesDirectory, type Theme } from '../../src/config/theme.js';
+import { COMMAND_CHOICE, type Overlay } from '../../src/app/store.js';
+import { textField } from '../../src/core/form.js';
 import { helpRows } from '../../src/core/keymap.js';
 import { App } from '../../src/ui/App.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -109,5 +111,37 @@ describe('App', () => {
     store.setState({ lanes: [...twoLanes, laneView('gamma')] });
     await waitFor(() => rendered?.text().includes('3 gamma'), 2_000, 'the third pane');
     expect(rendered.text()).toContain('3 lanes');
+  });
+
+  it('shows the page of the focused lane when the lanes do not fit on one screen', () => {
+    const lanes = Array.from({ length: 10 }, (_, i) => laneView(`lane${i + 1}`));
+    const lines = renderApp({ cols: 100, rows: 30, state: { lanes, focus: 9 } }).lines();
+    expect(corners(lines[0] ?? '')).toEqual([0]);
+    expect(lines[0]).toMatch(/^╭─ 10 lane10 /);
+    expect(lines[29]).toContain('10 lanes · page 2/2');
+  });
+
+  it('draws exactly the screen, never wider, with any overlay at any size', () => {
+    const form: Overlay = {
+      kind: 'new-lane',
+      field: 0,
+      name: textField('a-rather-long-lane-name-for-a-small-form'),
+      choice: 0,
+      choices: ['shell', 'claude', 'codex', 'aider', 'gemini', 'opencode', COMMAND_CHOICE],
+      command: textField(),
+      prompt: textField('a first task that is longer than the form is wide, much longer'),
+      error: undefined,
+      isBusy: false,
+    };
+    const overlays: Array<Overlay | undefined> = [undefined, { kind: 'help' }, { kind: 'confirm-quit' }, form];
+    for (const overlay of overlays) {
+      for (const [cols, rows] of [[12, 5], [19, 30], [20, 7], [30, 8], [40, 12], [100, 7], [100, 30]] as const) {
+        const lines = renderApp({ cols, rows, state: { lanes: twoLanes, overlay } }).lines();
+        const what = `${overlay?.kind ?? 'panes'} at ${cols}×${rows}`;
+        expect(lines, what).toHaveLength(rows);
+        for (const line of lines) expect(stringWidth(line), `${what}: ${line}`).toBeLessThanOrEqual(cols);
+        rendered?.unmount();
+      }
+    }
   });
 });
