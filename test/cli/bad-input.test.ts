@@ -236,6 +236,18 @@ describe('lanes refuses an invalid configuration, creating nothing', () => {
     await refused(['new', 'x'], where, 1, /\.lanes\.json: maxFps: expected a number/);
   });
 
+  it('.lanes.json with a key the key map cannot read: names the file and the key (SPEC §3)', async () => {
+    const { repo, where } = await repoSetup();
+    await writeFile(join(repo.dir, '.lanes.json'), '{ "keys": { "quit": "ctrl+" } }\n');
+    await refused(['new', 'x'], where, 1, /\.lanes\.json: keys\.quit: /);
+  });
+
+  it('.lanes.json with a preset that has no command', async () => {
+    const { repo, where } = await repoSetup();
+    await writeFile(join(repo.dir, '.lanes.json'), '{ "agents": { "mine": { "args": ["x"] } }, "defaultAgent": "mine" }\n');
+    await refused(['new', 'x'], where, 1, /\.lanes\.json: agents\.mine\.command: /);
+  });
+
   it('.lanes.json that is not JSON', async () => {
     const { repo, where } = await repoSetup();
     await writeFile(join(repo.dir, '.lanes.json'), '{ "maxFps": 30,, }\n');
