@@ -228,6 +228,15 @@ describe('InputRouter in type mode', () => {
     expect(state().mode).toBe('navigate');
     expect(state().notice?.text).toContain('lane beta: agent exited (0)');
   });
+
+  it('does not enter type mode on a lane whose agent has exited: keys would go nowhere', async () => {
+    const { router, host } = await makeRig(['alpha', 'beta']);
+    host.emit({ type: 'exit', id: 'beta', code: 0, signal: 0 });
+    router.feed('2');
+    router.feed(KEYS.enter);
+    expect(state().mode).toBe('navigate');
+    expect(state().notice?.text).toMatch(/beta/);
+  });
 });
 
 describe('InputRouter overlays', () => {
