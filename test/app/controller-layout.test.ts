@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { makeRig, type Rig } from '../helpers/controller-rig.js';
+
+let rig: Rig | undefined;
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+});
+
+afterEach(async () => {
+  await rig?.dispose();
+  rig = undefined;
+  vi.useRealTimers();
+});
+
+describe('Controller layout', () => {
+  it('resizes every lane to its pane when the terminal is resized: side by side, then stacked', async () => {
+    rig = await makeRig(['alpha', 'beta']);
+    expect([rig.host.sizeOf('alpha'), rig.host.sizeOf('beta')]).toEqual([
+      { cols: 48, rows: 27 },
+      { cols: 48, rows: 27 },
+    ]);
+    rig.store.setState({ size: { cols: 60, rows: 30 } });
+    // 60 columns stack two panes: 29 rows split 15 + 14, less the borders.
+    expect([rig.host.sizeOf('alpha'), rig.host.sizeOf('beta')]).toEqual([
+      { cols: 58, rows: 13 },
+      { cols: 58, rows: 12 },
+    ]);
+  });
+
+  it('never resizes a terminal to zero columns or rows, and comes back when the terminal grows', async () => {
+    rig = await makeRig(['alpha', 'beta', 'gamma']);
+    for (const size of [{ cols: 10, rows: 3 }, { cols: 1, rows: 1 }, { cols: 0, rows: 0 }, { cols: 19, rows: 40 }]) rig.store.setState({ size });
+    expect(rig.host.resizes.length).toBeGreaterThan(0);
+    for (const resize of rig.host.resizes) {
+      expect(resize.cols, JSON.stringify(resize)).toBeGreaterThanOrEqual(1);
+      expect(resize.rows, JSON.stringify(resize)).toBeGreaterThanOrEqual(1);
+    }
+    rig.store.setState({ size: { cols: 100, rows: 30 } });
+    // Three lanes at 100×30: a 2×2 grid, the first row 15 rows high.
+    expect(rig.host.sizeOf('alpha')).toEqual({ cols: 48, rows: 13 });
+  });
+
+  it('restarts the focused lane with R', async () => {
+    rig = await makeRig(['alpha', 'beta']);
+    rig.router.feed('2');
+    rig.router.feed('R');
+    await vi.waitFor(() => expect(rig?.host.spawns.map((s) => s.id)).toEqual(['alpha', 'beta', 'beta']));
+    expect(rig.store.getState().notice?.text).toBe('lane beta: agent restarted');
+  });
+
+  it('stays in type mode when a lane other than the focused one exits', async () => {
+    rig = await makeRig(['alpha', 'beta']);
+    rig.router.feed('2\r');
+    rig.host.emit({ type: 'exit', id: 'alpha', code: 1, signal: 0 });
+    expect(rig.store.getState().mode).toBe('type');
+    expect(rig.store.getState().lanes[0]?.status).toMatchObject({ kind: 'exited', code: 1 });
+  });
+});

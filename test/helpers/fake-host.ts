@@ -1,0 +1,104 @@
+import type { ScreenFrame } from '../../src/core/screen.js';
+import type { Disposable, SpawnRequest, TerminalEvent, TerminalHost, TerminalModes } from '../../src/term/types.js';
+
+const DEFAULT_MODES: TerminalModes = {
+  bracketedPaste: false,
+  applicationCursorKeys: false,
+  mouseTracking: 'none',
+  isAlternateScreen: false,
+  isSynchronizedOutput: false,
+};
+
+/**
+ * A terminal host without processes: it records what the UI asks of it (spawns, writes, resizes)
+ * and serves blank frames of each terminal's size. Tests set history and modes per lane.
+ */
+export class FakeHost implements TerminalHost {
+  readonly spawns: SpawnRequest[] = [];
+  readonly writes: Array<{ id: string; data: string }> = [];
+  readonly resizes: Array<{ id: string; cols: number; rows: number }> = [];
+  /** Rows of history each lane's frame reports. */
+  readonly historyRows = new Map<string, number>();
+  /** Modes each lane reports, over the defaults (nothing enabled). */
+  readonly modeOverrides = new Map<string, Partial<TerminalModes>>();
+  private readonly sizes = new Map<string, { cols: number; rows: number }>();
+  private readonly listeners = new Set<(event: TerminalEvent) => void>();
+
+  spawn(request: SpawnRequest): Promise<void> {
+    this.spawns.push(request);
+    this.sizes.set(request.id, { cols: request.cols, rows: request.rows });
+    return Promise.resolve();
+  }
+
+  write(id: string, data: string): void {
+    this.writes.push({ id, data });
+  }
+
+  resize(id: string, cols: number, rows: number): void {
+    this.resizes.push({ id, cols, rows });
+    // Like the real host: a terminal that was not started (yet) is not resized.
+    if (this.sizes.has(id)) this.sizes.set(id, { cols, rows });
+  }
+
+  signal(): void {}
+
+  kill(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  release(id: string): void {
+    this.sizes.delete(id);
+  }
+
+  frame(id: string, scrollOffset = 0): ScreenFrame | undefined {
+    const size = this.sizes.get(id);
+    if (!size) return undefined;
+    return {
+      cols: size.cols,
+      rows: size.rows,
+      lines: Array.from({ length: size.rows }, () => ' '.repeat(size.cols)),
+      cursor: { x: 0, y: 0, visible: true },
+      scrollOffset,
+      historyRows: this.historyRows.get(id) ?? 0,
+      isAlternateScreen: this.modeOverrides.get(id)?.isAlternateScreen ?? false,
+    };
+  }
+
+  modes(id: string): TerminalModes | undefined {
+    if (!this.sizes.has(id)) return undefined;
+    return { ...DEFAULT_MODES, ...this.modeOverrides.get(id) };
+  }
+
+  onEvent(listener: (event: TerminalEvent) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Report an event as the real host would. */
+  emit(event: TerminalEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  running(): string[] {
+    return [...this.sizes.keys()];
+  }
+
+  dispose(): Promise<void> {
+    this.sizes.clear();
+    this.listeners.clear();
+    return Promise.resolve();
+  }
+
+  /** Everything written to one lane, in order. */
+  writtenTo(id: string): string {
+    return this.writes
+      .filter((w) => w.id === id)
+      .map((w) => w.data)
+      .join('');
+  }
+
+  /** The last size a lane's terminal was given. */
+  sizeOf(id: string): { cols: number; rows: number } | undefined {
+    return this.sizes.get(id);
+  }
+}

@@ -1,0 +1,40 @@
+import stringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import { fit, sanitize, truncate } from '../../src/ui/text.js';
+
+describe('truncate', () => {
+  it('keeps text that fits, and cuts longer text to the width with an ellipsis', () => {
+    expect(truncate('lanes', 5)).toBe('lanes');
+    expect(truncate('lanes/alpha', 6)).toBe('lanes…');
+    expect(truncate('lanes', 0)).toBe('');
+  });
+
+  it('counts wide characters as two columns', () => {
+    expect(truncate('日本語のタイトル', 7)).toBe('日本語…');
+    expect(stringWidth(truncate('日本語のタイトル', 6))).toBeLessThanOrEqual(6);
+  });
+
+  it('never returns more columns than asked, whatever the characters', () => {
+    const texts = ['⚠️ build failing', '❤️❤️❤️ hearts', '1️⃣2️⃣3️⃣ keycaps', '👨‍👩‍👧 family', '🇯🇵🇫🇷 flags', 'e\u0301e\u0301 accents', '日本 mixed ascii'];
+    for (const text of texts) {
+      for (let width = 1; width <= stringWidth(text) + 1; width += 1) {
+        const cut = truncate(text, width);
+        expect(stringWidth(cut), `${JSON.stringify(text)} at ${width}: ${JSON.stringify(cut)}`).toBeLessThanOrEqual(width);
+      }
+    }
+  });
+});
+
+describe('fit', () => {
+  it('pads or cuts to exactly the width', () => {
+    expect(fit('ab', 4)).toBe('ab  ');
+    expect(fit('abcdef', 4)).toBe('abc…');
+    expect(stringWidth(fit('日本語', 5))).toBe(5);
+  });
+});
+
+describe('sanitize', () => {
+  it('removes C0 and C1 control characters and DEL', () => {
+    expect(sanitize('a\x00b\x07c\x1b[31md\x7fe\x9bf')).toBe('abc[31mdef');
+  });
+});
