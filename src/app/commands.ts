@@ -65,6 +65,11 @@ export const runCommand = (controller: Controller, command: CommandId): void => 
         notify(store, 'no lane to type into: press n to create one', 'warning');
         return;
       }
+      const { exit, failure, isMissing } = lane.activity;
+      if (exit || failure !== undefined || isMissing) {
+        notify(store, `lane ${lane.name} has no running agent: R starts it again`, 'warning');
+        return;
+      }
       store.setState({ mode: 'type' });
       return;
     }

@@ -1,7 +1,6 @@
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { resolveAgent, checkAgentCommand } from '../config/agent.js';
-import { LanesError } from '../core/errors.js';
 import { buildKeymap, type Keymap } from '../core/keymap.js';
 import type { LaneRecord } from '../core/lane.js';
 import { checkGitVersion, discoverRepo, resolveBase, type Repo } from '../git/repo.js';
@@ -43,8 +42,8 @@ export const loadContext = async (options: ContextOptions): Promise<LanesContext
     flags: { ...(options.base === undefined ? {} : { base: options.base }), ...(options.theme === undefined ? {} : { theme: options.theme }) },
     env,
   });
-  const { keymap, errors } = buildKeymap(config.keys);
-  if (errors.length > 0) throw new LanesError(`invalid configuration: ${errors[0]}`, { hint: 'fix the key map in your config file' });
+  // The configuration loader already refused key maps with problems.
+  const { keymap } = buildKeymap(config.keys);
   const base = await resolveBase(repo, config.base);
   const stateStore = new StateStore(repo, { branchPrefix: config.branchPrefix, baseFallback: base.branch, worktreeDir: config.worktreeDir });
   return { repo, config, keymap, stateStore, base, env };

@@ -37,7 +37,10 @@ export const handleFormPaste = (controller: Controller, text: string): void => {
   const form = current(controller);
   if (!form || form.isBusy) return;
   const field = formFields(form)[form.field];
-  if (field === 'name' || field === 'command' || field === 'prompt') update(controller, { [field]: insertText(form[field], text), error: undefined });
+  if (field === 'name' || field === 'command' || field === 'prompt') {
+    const edited = insertText(form[field], text);
+    update(controller, { [field]: edited, error: field === 'name' && edited.value !== '' ? validateLaneName(edited.value) : undefined });
+  }
 };
 
 /** One key in the form: edit the active field, move between fields, submit or cancel. */

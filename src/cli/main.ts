@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { isLanesError } from '../core/errors.js';
+import { isLanesError, usageError } from '../core/errors.js';
 import { GitError } from '../git/exec.js';
 import { runDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
@@ -39,7 +39,12 @@ const buildProgram = (setCode: (code: number) => void): Command => {
       writeErr: (text) => process.stderr.write(text),
       outputError: (text, write) => write(`lanes: ${text.replace(/^error: /, '').trim()} (see lanes --help)\n`),
     })
-    .action(async () => setCode(await runUiCommand(program.opts<GlobalOptions>())));
+    .allowExcessArguments(true)
+    .action(async () => {
+      const [unknown] = program.args;
+      if (unknown !== undefined) throw usageError(`unknown command '${unknown}'`, 'see lanes --help');
+      setCode(await runUiCommand(program.opts<GlobalOptions>()));
+    });
 
   program
     .command('demo')

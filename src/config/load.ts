@@ -6,6 +6,7 @@ import { branchPrefixProblem, worktreeDirProblem } from './checks.js';
 import { formatIssues } from './format-issues.js';
 import { readJsonFile } from './json-file.js';
 import { deepMerge, valueAt, type PlainObject } from './merge.js';
+import { buildKeymap } from '../core/keymap.js';
 import { builtinPresets } from './presets.js';
 import { agentPresetSchema, configFileSchema, type Config } from './schema.js';
 
@@ -108,6 +109,11 @@ const checkMerged = (merged: PlainObject, layers: readonly Layer[]): Config => {
     throw new LanesError(
       `${blame(layers, ['branchPrefix'])}: branchPrefix: '${config.branchPrefix}' cannot start a branch name (${prefixProblem})`,
     );
+  }
+  const [keyProblem] = buildKeymap(config.keys).errors;
+  if (keyProblem) {
+    const command = /^keys\.([^:]+):/.exec(keyProblem)?.[1] ?? '';
+    throw new LanesError(`${blame(layers, ['keys', command])}: ${keyProblem}`);
   }
   const dirProblem = worktreeDirProblem(config.worktreeDir);
   if (dirProblem) throw new LanesError(`${blame(layers, ['worktreeDir'])}: worktreeDir: ${dirProblem}`);

@@ -1,12 +1,17 @@
 import stringWidth from 'string-width';
 
-/** Cut plain text to at most `width` columns, ending in `…` when cut. Wide characters count twice. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Cut plain text to at most `width` columns, ending in `…` when cut. Measured per character as
+ * drawn (a grapheme: an emoji with its variation selector is one two-column character).
+ */
 export const truncate = (text: string, width: number): string => {
   if (width <= 0) return '';
   if (stringWidth(text) <= width) return text;
   let out = '';
   let used = 0;
-  for (const ch of text) {
+  for (const { segment: ch } of graphemes.segment(text)) {
     const w = stringWidth(ch);
     if (used + w > width - 1) break;
     out += ch;
