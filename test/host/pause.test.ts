@@ -99,8 +99,9 @@ describe('pausing an agent whose child runs in its own session', () => {
     const startedAt = performance.now();
     await host.kill(id);
     const exit = await fixture.waitForEvent(id, 'exit');
-    // Ended by its SIGHUP handler, well within the grace period (not by the SIGKILL after it).
+    // Ended by its own signal handler, well within the grace period (not by the SIGKILL after it).
     expect(exit.code).toBe(0);
+    expect(read('ended.txt')).toBe(`ended ${agent}\n`);
     expect(performance.now() - startedAt).toBeLessThan(2_000);
     expect(host.running()).not.toContain(id);
     await waitFor(async () => !['T', 'S', 'R', 'D'].includes((await state(agent)) ?? 'gone'), 5_000, 'the agent process to be gone');

@@ -1,7 +1,8 @@
 // A fake agent for the pause tests. It starts a child in a session of its own (setsid, out of
 // reach of signals to the agent's process group) that appends a timestamp to ticks.txt every
 // 100 ms, appends what it reads from the terminal to input.txt, and appends its terminal size to
-// sizes.txt on every SIGWINCH. Pids go to agent.pid and child.pid. Usage: pause-agent.js <dir>
+// sizes.txt on every SIGWINCH. Pids go to agent.pid and child.pid; ending on SIGHUP or SIGTERM
+// (rather than by a SIGKILL) is noted in ended.txt. Usage: pause-agent.js <dir>
 import { spawn } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,5 +24,10 @@ process.stdout.on('resize', () => {
   appendFileSync(join(dir, 'sizes.txt'), `${process.stdout.columns}x${process.stdout.rows}\n`);
   process.stdout.write(`SIZE:${process.stdout.columns}x${process.stdout.rows}\r\n`);
 });
-process.on('SIGHUP', () => process.exit(0));
+for (const signal of ['SIGHUP', 'SIGTERM']) {
+  process.on(signal, () => {
+    appendFileSync(join(dir, 'ended.txt'), `ended ${process.pid}\n`);
+    process.exit(0);
+  });
+}
 process.stdout.write('READY\r\n');
