@@ -2,6 +2,7 @@ import type { CommandId } from '../core/keymap.js';
 import { neighbour } from '../core/layout.js';
 import type { Controller } from './controller.js';
 import { openNewLaneForm } from './new-lane-form.js';
+import { togglePause } from './pause.js';
 import { selectLayout } from './selectors.js';
 import { notify } from './store.js';
 
@@ -78,6 +79,12 @@ export const runCommand = (controller: Controller, command: CommandId): void => 
     case 'new-lane':
       openNewLaneForm(controller);
       return;
+    case 'pause': {
+      const lane = controller.focused();
+      if (lane) void togglePause(controller, lane.name);
+      else notify(store, 'no lane to pause', 'warning');
+      return;
+    }
     case 'restart': {
       const lane = controller.focused();
       if (lane) void controller.restart(lane.name);

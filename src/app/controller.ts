@@ -9,6 +9,7 @@ import type { Compositor } from '../ui/compositor.js';
 import { agentEnv } from './agent-env.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { LaneRuntime } from './lane-runtime.js';
+import { resumeAll } from './pause.js';
 import { selectLayout, FOOTER_ROWS, MIN_PANE } from './selectors.js';
 import { computeLayout } from '../core/layout.js';
 import { notify, patchLane, patchLanes, type AppStore, type LaneView } from './store.js';
@@ -180,7 +181,7 @@ export class Controller {
     });
     const size = this.sizeFor(record.name);
     runtime.size = size;
-    runtime.activity = { ...runtime.activity, startedAt: this.now(), lastOutputAt: undefined, bellAt: undefined, exit: undefined, failure: undefined };
+    runtime.activity = { ...runtime.activity, startedAt: this.now(), lastOutputAt: undefined, bellAt: undefined, exit: undefined, failure: undefined, isPaused: false };
     const env = agentEnv(this.deps.env, { ...launch.env, LANES_LANE: record.name, LANES_BRANCH: record.branch });
     this.deps.host
       .spawn({ id: record.name, command: launch.command, args: launch.args, cwd: record.worktree, env, cols: size.cols, rows: size.rows, scrollback: this.deps.config.scrollback })
@@ -205,10 +206,10 @@ export class Controller {
       if (runtime.pendingPrompt === undefined) return;
       const { lastOutputAt } = runtime.activity;
       const quietFor = lastOutputAt === undefined ? 0 : this.now() - lastOutputAt;
-      if ((lastOutputAt !== undefined && quietFor >= PROMPT_QUIET_MS) || this.now() - startedAt >= PROMPT_MAX_WAIT_MS) {
+      // A paused agent gets its prompt once it runs again.
+      if (((lastOutputAt !== undefined && quietFor >= PROMPT_QUIET_MS) || this.now() - startedAt >= PROMPT_MAX_WAIT_MS) && !this.deps.host.isPaused(runtime.name)) {
         runtime.pendingPrompt = undefined;
-        this.deps.host.write(runtime.name, `${prompt}\r`);
-        void this.markRecord(runtime.name, { promptDelivered: true });
+        if (this.deps.host.write(runtime.name, `${prompt}\r`)) void this.markRecord(runtime.name, { promptDelivered: true });
         return;
       }
       runtime.after(200, check);
@@ -233,6 +234,8 @@ export class Controller {
       notify(this.deps.store, `lane ${name}: its worktree is missing (${runtime.record.worktree})`, 'warning');
       return;
     }
+    // A paused agent runs again first, so it can handle the signals that end it.
+    if (this.deps.host.isPaused(name)) await this.deps.host.resume(name).catch(() => undefined);
     await this.deps.host.kill(name).catch(() => undefined);
     this.deps.host.release(name);
     this.spawn(runtime);
@@ -266,6 +269,9 @@ export class Controller {
         this.frames.request();
         break;
       }
+      case 'paused':
+        runtime.activity.isPaused = event.paused;
+        break;
       case 'failed':
         runtime.activity.failure = event.reason;
         notify(this.deps.store, `lane ${event.id}: ${event.reason}`, 'error');
@@ -389,6 +395,8 @@ export class Controller {
     this.subscription?.dispose();
     this.unsubscribeStore?.();
     for (const runtime of this.lanes.values()) runtime.dispose();
+    // Quitting never leaves a process stopped (the host's kill resumes too; this is the first line).
+    await resumeAll(this.deps.host);
     await this.deps.host.dispose();
   }
 }

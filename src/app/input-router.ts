@@ -2,6 +2,7 @@ import { InputParser, type InputEvent, type KeyEvent, type MouseEvent } from '..
 import { isLeaveKey, resolveKey } from '../core/keymap.js';
 import type { Controller } from './controller.js';
 import { runCommand } from './commands.js';
+import { refusePausedInput } from './pause.js';
 import { handleFormKey, handleFormPaste } from './new-lane-form.js';
 import { selectLayout } from './selectors.js';
 import { notify, patchLane } from './store.js';
@@ -51,7 +52,8 @@ export class InputRouter {
       const lane = this.controller.focused();
       if (lane) {
         this.controller.noteInput(lane.name);
-        this.controller.host.write(lane.name, pending);
+        // A paused lane refuses keys; they are dropped, not queued for its resume.
+        if (!this.controller.host.write(lane.name, pending) && this.controller.host.isPaused(lane.name)) refusePausedInput(this.controller, lane.name);
       }
       pending = '';
     };

@@ -24,6 +24,7 @@ export type CommandId =
   | 'type'
   | 'leave-type'
   | 'new-lane'
+  | 'pause'
   | 'restart'
   | 'zoom'
   | 'page-next'
@@ -64,6 +65,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { id: 'type', keys: ['enter', 'i'], description: 'type into the focused lane', hint: 'type' },
   { id: 'leave-type', keys: ['ctrl+q'], description: 'leave type mode (the only key not sent to the agent)' },
   { id: 'new-lane', keys: ['n'], description: 'new lane: name, agent preset or command, optional task prompt', hint: 'new' },
+  { id: 'pause', keys: ['p'], description: 'pause / resume the focused lane (freezes its whole process tree)', hint: 'pause' },
   { id: 'restart', keys: ['R'], description: "restart the focused lane's agent", hint: 'restart' },
   { id: 'zoom', keys: ['z'], description: 'zoom / unzoom the focused lane', hint: 'zoom' },
   { id: 'page-next', keys: [']'], description: 'next page of lanes (when they do not fit on one screen)' },

@@ -22,12 +22,24 @@ export class LocalHost implements TerminalHost {
     await terminal.start();
   }
 
-  write(id: string, data: string): void {
-    this.terminals.get(id)?.write(data);
+  write(id: string, data: string): boolean {
+    return this.terminals.get(id)?.write(data) ?? false;
   }
 
   resize(id: string, cols: number, rows: number): void {
     this.terminals.get(id)?.resize(cols, rows);
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.terminals.get(id)?.pause();
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.terminals.get(id)?.resume();
+  }
+
+  isPaused(id: string): boolean {
+    return this.terminals.get(id)?.isPaused ?? false;
   }
 
   signal(id: string, signal: NodeJS.Signals): void {

@@ -1,26 +1,21 @@
 import xtermHeadless from '@xterm/headless';
 import { spawn, type IDisposable, type IPty } from 'node-pty';
 import type { ScreenFrame } from '../core/screen.js';
+import { ExitWaiters } from './exit-waiters.js';
 import { FlowControl, type FlowControlOptions, type FlowStats } from './flow-control.js';
-import { signalGroup } from './process-group.js';
+import { endGroup, signalGroup } from './process-group.js';
 import { holdSlave, releaseSlave } from './slave-hold.js';
 import { ScreenSnapshot } from './snapshot.js';
 import { findSpawnProblem, parseHelperFailure } from './spawn-check.js';
 import type { SpawnRequest, TerminalEvent, TerminalModes } from './types.js';
 import { MIN_COLS, MIN_ROWS, clampSize, cleanTitle } from './terminal-limits.js';
+import { readModes } from './terminal-modes.js';
+import { TreePause } from './tree-pause.js';
 import { useCurrentWidths } from './unicode-width.js';
 
 const { Terminal } = xtermHeadless;
 type HeadlessTerminal = InstanceType<typeof Terminal>;
 
-/**
- * How long kill() waits after SIGHUP + SIGTERM before SIGKILL. Agents save sessions and stop their
- * tool subprocesses on SIGTERM; 3 s covers that on a loaded 2-core machine (the process-safety
- * notes measured 3–5 s as enough), while a user closing a lane should not wait longer.
- */
-const KILL_GRACE_MS = 3_000;
-/** After SIGKILL the exit is reported once the kernel reaped the process: 1 s is ample. */
-const KILL_CONFIRM_MS = 1_000;
 type State = 'new' | 'running' | 'exited' | 'failed' | 'disposed';
 
 /** Counters of the output path, for tests and the bench. */
@@ -48,8 +43,11 @@ export class LaneTerminal {
   private helperFailure: string | undefined;
   private readonly flow: FlowControl;
   private outputEvents = 0;
-  private readonly exitWaiters = new Set<() => void>();
+  private readonly exits = new ExitWaiters(() => this.isRunning);
   private killing: Promise<void> | undefined;
+  private readonly treePause = new TreePause((isPaused) => this.pauseChanged(isPaused));
+  /** The size the PTY has; the emulator's runs ahead of it while the agent is paused. */
+  private ptySize = { cols: 0, rows: 0 };
 
   constructor(request: SpawnRequest, emit: (event: TerminalEvent) => void, options: FlowControlOptions = {}) {
     this.id = request.id;
@@ -67,7 +65,8 @@ export class LaneTerminal {
     this.snapshot = new ScreenSnapshot(this.terminal);
     this.subscriptions.push(
       // Replies to the agent's queries (cursor position, device attributes): TUIs wait for them.
-      this.terminal.onData((reply) => this.write(reply)),
+      // Also while paused: the agent asked before it was stopped and reads them when it runs again.
+      this.terminal.onData((reply) => this.isRunning && this.pty?.write(reply)),
       this.terminal.onBell(() => this.emit({ type: 'bell', id: this.id })),
       this.terminal.onTitleChange((title) => this.emit({ type: 'title', id: this.id, title: cleanTitle(title) })),
     );
@@ -95,6 +94,7 @@ export class LaneTerminal {
       return this.fail(`cannot start ${this.request.command}: ${message.split('\n')[0] ?? ''}`);
     }
     this.state = 'running';
+    this.ptySize = { cols: this.terminal.cols, rows: this.terminal.rows };
     this.slaveFd = holdSlave(this.pty);
     this.subscriptions.push(
       this.pty.onData((data) => this.receive(data as unknown as Buffer)),
@@ -116,22 +116,57 @@ export class LaneTerminal {
     return this.isRunning ? this.pty?.pid : undefined;
   }
 
-  /** Input (keys, paste) goes to the PTY at once, never behind a frame. */
-  write(data: string): void {
-    if (this.isRunning) this.pty?.write(data);
+  /** True from the moment a pause is asked for until the agent's tree runs again. */
+  get isPaused(): boolean {
+    return this.treePause.isPaused;
   }
 
+  /** Freeze the agent's whole process tree (SPEC §9); resolves once all of it is stopped. */
+  pause(): Promise<void> {
+    const pid = this.pid;
+    // An agent being ended is not paused: kill() resumes its tree.
+    return pid === undefined || this.killing !== undefined ? Promise.resolve() : this.treePause.pause(pid);
+  }
+
+  /** Let the agent's tree run again; a resize made meanwhile reaches the agent right after. */
+  resume(): Promise<void> {
+    return this.treePause.resume();
+  }
+
+  /**
+   * Input (keys, paste) goes to the PTY at once, never behind a frame. Refused (false) while the
+   * agent is paused: the PTY would queue it and hand it over on resume, long after it was meant.
+   */
+  write(data: string): boolean {
+    if (!this.isRunning || this.isPaused || this.pty === undefined) return false;
+    this.pty.write(data);
+    return true;
+  }
+
+  /** The screen takes the new size at once; a paused agent gets it when it resumes. */
   resize(cols: number, rows: number): void {
     const safeCols = clampSize(cols, MIN_COLS);
     const safeRows = clampSize(rows, MIN_ROWS);
-    if (safeCols === this.terminal.cols && safeRows === this.terminal.rows) return;
-    this.terminal.resize(safeCols, safeRows);
-    if (!this.isRunning) return;
+    if (safeCols !== this.terminal.cols || safeRows !== this.terminal.rows) this.terminal.resize(safeCols, safeRows);
+    this.applyPtySize();
+  }
+
+  /** Give the PTY the screen's size, except while paused: then one SIGWINCH follows SIGCONT. */
+  private applyPtySize(): void {
+    const { cols, rows } = this.terminal;
+    if (!this.isRunning || this.isPaused || (cols === this.ptySize.cols && rows === this.ptySize.rows)) return;
+    this.ptySize = { cols, rows };
     try {
-      this.pty?.resize(safeCols, safeRows);
+      this.pty?.resize(cols, rows);
     } catch {
       // The agent exited and node-pty closed the PTY before its exit event reached us.
     }
+  }
+
+  private pauseChanged(isPaused: boolean): void {
+    if (this.state === 'disposed') return;
+    if (!isPaused) this.applyPtySize();
+    this.emit({ type: 'paused', id: this.id, paused: isPaused });
   }
 
   /** Send a signal to the agent's whole process group (the agent is its group's leader). */
@@ -142,25 +177,14 @@ export class LaneTerminal {
 
   /**
    * End the agent: SIGHUP and SIGTERM to its process group, SIGKILL after the grace period.
-   * Resolves once the exit was observed (or shortly after SIGKILL if it never is).
+   * Resolves once the exit was observed (or shortly after SIGKILL if it never is). A paused tree
+   * is resumed right after the signals, so the agent handles them first thing and nothing is
+   * left stopped.
    */
   kill(): Promise<void> {
     const pid = this.pid;
     if (pid === undefined) return Promise.resolve();
-    this.killing ??= (async () => {
-      const startedAt = performance.now();
-      signalGroup(pid, 'SIGHUP');
-      signalGroup(pid, 'SIGTERM');
-      if (await this.waitForExit(KILL_GRACE_MS)) {
-        // The agent is gone; members of its group that ignored the signals (a child that traps
-        // TERM) get SIGKILL when the grace period ends, without holding up the caller.
-        const remainingMs = KILL_GRACE_MS - (performance.now() - startedAt);
-        setTimeout(() => signalGroup(pid, 'SIGKILL', false), Math.max(0, remainingMs)).unref();
-        return;
-      }
-      signalGroup(pid, 'SIGKILL');
-      await this.waitForExit(KILL_CONFIRM_MS);
-    })();
+    this.killing ??= endGroup(pid, { waitForExit: (ms) => this.exits.wait(ms), afterSignals: () => this.treePause.resume() });
     return this.killing;
   }
 
@@ -169,15 +193,7 @@ export class LaneTerminal {
   }
 
   modes(): TerminalModes {
-    const modes = this.terminal.modes;
-    return {
-      bracketedPaste: modes.bracketedPasteMode,
-      applicationCursorKeys: modes.applicationCursorKeysMode,
-      mouseTracking: modes.mouseTrackingMode,
-      isAlternateScreen: this.terminal.buffer.active.type === 'alternate',
-      // Present in xterm 6; read defensively so an older emulator just never holds painting.
-      isSynchronizedOutput: (modes as { synchronizedOutputMode?: boolean }).synchronizedOutputMode === true,
-    };
+    return readModes(this.terminal);
   }
 
   flowStats(): LaneTerminalStats {
@@ -193,6 +209,11 @@ export class LaneTerminal {
     this.subscriptions.length = 0;
     if (wasRunning && this.pty !== undefined) {
       signalGroup(this.pty.pid, 'SIGHUP');
+      if (this.treePause.isPaused) {
+        // Nothing stays stopped: the group at once, the rest of the tree as soon as it is found.
+        signalGroup(this.pty.pid, 'SIGCONT');
+        void this.treePause.resume().catch(() => undefined);
+      }
       // Closing the master hangs up the terminal for anything that ignored the SIGHUP. Only while
       // the agent runs: node-pty's destroy() signals the pid again, which after an exit could
       // belong to another process by now.
@@ -201,7 +222,7 @@ export class LaneTerminal {
     this.pty = undefined;
     releaseSlave(this.slaveFd);
     this.slaveFd = undefined;
-    this.notifyExit();
+    this.exits.notify();
     this.snapshot.dispose();
     this.terminal.dispose();
   }
@@ -243,7 +264,9 @@ export class LaneTerminal {
     if (this.state !== 'running') return;
     const failure = code === 1 ? this.helperFailure : undefined;
     this.state = failure === undefined ? 'exited' : 'failed';
-    this.notifyExit();
+    this.exits.notify();
+    // Whatever of a paused tree outlived the agent runs again (and can end).
+    if (this.treePause.isPaused) void this.treePause.resume().catch(() => undefined);
     // node-pty reports the exit after closing the master: everything was read by now.
     releaseSlave(this.slaveFd);
     this.slaveFd = undefined;
@@ -261,23 +284,5 @@ export class LaneTerminal {
       if (this.state === 'disposed') return;
       this.emit({ type: 'failed', id: this.id, reason });
     });
-  }
-
-  /** True when the agent exited within `ms`. */
-  private waitForExit(ms: number): Promise<boolean> {
-    if (!this.isRunning) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.exitWaiters.delete(done);
-        resolve(!this.isRunning);
-      };
-      const timer = setTimeout(done, ms);
-      this.exitWaiters.add(done);
-    });
-  }
-
-  private notifyExit(): void {
-    for (const waiter of [...this.exitWaiters]) waiter();
   }
 }

@@ -25,7 +25,9 @@ export type TerminalEvent =
   /** The agent's process exited. */
   | { type: 'exit'; id: string; code: number; signal: number }
   /** The agent could not be started (e.g. command not found). */
-  | { type: 'failed'; id: string; reason: string };
+  | { type: 'failed'; id: string; reason: string }
+  /** The agent's process tree was stopped (true) or runs again (false). */
+  | { type: 'paused'; id: string; paused: boolean };
 
 export interface Disposable {
   dispose(): void;
@@ -39,13 +41,32 @@ export interface Disposable {
 export interface TerminalHost {
   /** Start an agent. Resolves when the process runs; a start failure arrives as a `failed` event. */
   spawn(request: SpawnRequest): Promise<void>;
-  /** Write input to the agent's terminal at once (keys, paste). */
-  write(id: string, data: string): void;
-  /** Resize the terminal (clamped to at least 2×1, the emulator's smallest screen). */
+  /**
+   * Write input to the agent's terminal at once (keys, paste). True when written; false when
+   * refused: no such agent running, or it is paused (keys are never queued for a paused agent).
+   */
+  write(id: string, data: string): boolean;
+  /**
+   * Resize the terminal (clamped to at least 2×1, the emulator's smallest screen). During a pause
+   * the screen takes the size at once and the agent gets it on resume.
+   */
   resize(id: string, cols: number, rows: number): void;
+  /**
+   * Freeze the agent's whole process tree with SIGSTOP (SPEC §9), descendants in their own session
+   * included. Resolves once it is stopped; input is refused from the call on. No-op when no agent
+   * runs. A `paused` event follows.
+   */
+  pause(id: string): Promise<void>;
+  /** Resume a paused tree with SIGCONT; resolves once it was sent. A `paused` event follows. */
+  resume(id: string): Promise<void>;
+  /** True from pause() until the tree runs again. */
+  isPaused(id: string): boolean;
   /** Send a signal to the agent's process (group). */
   signal(id: string, signal: NodeJS.Signals): void;
-  /** End the agent: SIGHUP/SIGTERM, then SIGKILL after a grace period. Resolves once it exited. */
+  /**
+   * End the agent: SIGHUP/SIGTERM, then SIGKILL after a grace period. Resolves once it exited. A
+   * paused tree is resumed right after the signals: nothing is left stopped.
+   */
   kill(id: string): Promise<void>;
   /** Forget a terminal whose agent has exited, releasing its screen. */
   release(id: string): void;
@@ -57,7 +78,7 @@ export interface TerminalHost {
   onEvent(listener: (event: TerminalEvent) => void): Disposable;
   /** Ids of terminals whose agent is running. */
   running(): string[];
-  /** End every agent and release everything. */
+  /** End every agent (paused ones included, see kill) and release everything. */
   dispose(): Promise<void>;
 }
 

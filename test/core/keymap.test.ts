@@ -27,6 +27,7 @@ describe('key map', () => {
     expect(resolveKey(keymap, keyOf('\r'))).toBe('type');
     expect(resolveKey(keymap, keyOf('i'))).toBe('type');
     expect(resolveKey(keymap, keyOf('n'))).toBe('new-lane');
+    expect(resolveKey(keymap, keyOf('p'))).toBe('pause');
     expect(resolveKey(keymap, keyOf('R'))).toBe('restart');
     expect(resolveKey(keymap, keyOf('r'))).toBeUndefined();
     expect(resolveKey(keymap, keyOf('z'))).toBe('zoom');
@@ -60,6 +61,6 @@ describe('key map', () => {
     // Every command appears in the help.
     const described = new Set(rows.map((r) => r.description));
     for (const command of COMMANDS) if (!command.group) expect(described.has(command.description)).toBe(true);
-    expect(footerHints(keymap).map((h) => h.label)).toEqual(['next', 'type', 'new', 'restart', 'zoom', 'help', 'quit']);
+    expect(footerHints(keymap).map((h) => h.label)).toEqual(['next', 'type', 'new', 'pause', 'restart', 'zoom', 'help', 'quit']);
   });
 });

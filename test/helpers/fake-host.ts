@@ -30,8 +30,29 @@ export class FakeHost implements TerminalHost {
     return Promise.resolve();
   }
 
-  write(id: string, data: string): void {
+  /** Lanes the UI paused. */
+  readonly paused = new Set<string>();
+
+  write(id: string, data: string): boolean {
+    if (this.paused.has(id) || !this.sizes.has(id)) return false;
     this.writes.push({ id, data });
+    return true;
+  }
+
+  pause(id: string): Promise<void> {
+    this.paused.add(id);
+    this.emit({ type: 'paused', id, paused: true });
+    return Promise.resolve();
+  }
+
+  resume(id: string): Promise<void> {
+    this.paused.delete(id);
+    this.emit({ type: 'paused', id, paused: false });
+    return Promise.resolve();
+  }
+
+  isPaused(id: string): boolean {
+    return this.paused.has(id);
   }
 
   resize(id: string, cols: number, rows: number): void {

@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { descendants, freezeTree, parseStat, processStartTime, readProcessStat, thawTree } from '../../src/term/process-tree.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let dir: string;
+let cleanup: number[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lanes-tree-'));
+});
+afterEach(() => {
+  for (const pid of cleanup) {
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+  cleanup = [];
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Run `script` in its own process group, killed (group and `extra` pids) after the test. */
+const shell = (script: string): ChildProcess & { pid: number } => {
+  const child = spawn('sh', ['-c', script], { cwd: dir, detached: true, stdio: 'ignore' });
+  if (child.pid === undefined) throw new Error('sh did not start');
+  cleanup.push(child.pid);
+  return child as ChildProcess & { pid: number };
+};
+
+const readPid = async (name: string): Promise<number> => {
+  const path = join(dir, name);
+  const text = await waitFor(() => existsSync(path) && readFileSync(path, 'utf8').trim(), 5_000, `${name} to be written`);
+  const pid = Number(text);
+  cleanup.push(pid);
+  return pid;
+};
+
+const state = async (pid: number): Promise<string | undefined> => (await readProcessStat(pid))?.state;
+
+/** A shell with a child shell whose own child called setsid: pids in child.pid and grandchild.pid. */
+const startTree = async (): Promise<{ root: number; child: number; grandchild: number }> => {
+  const root = shell(`sh -c 'setsid sleep 300 & echo $! > grandchild.pid; sleep 300' & echo $! > child.pid; wait`);
+  const child = await readPid('child.pid');
+  const grandchild = await readPid('grandchild.pid');
+  // The grandchild runs sleep in a session of its own (setsid execs in place: not a group leader).
+  await waitFor(async () => (await readProcessStat(grandchild))?.comm === 'sleep', 5_000, 'the setsid grandchild to run sleep');
+  return { root: root.pid, child, grandchild };
+};
+
+describe('parseStat', () => {
+  const real = readFileSync('/proc/self/stat', 'utf8');
+  const original = parseStat(real);
+
+  it('reads pid, state, parent, group, session and start time', () => {
+    expect(original?.pid).toBe(process.pid);
+    expect(original?.ppid).toBe(process.ppid);
+    expect(original?.startTime).toBeGreaterThan(0);
+    expect(original?.state).toMatch(/^[A-Za-z]$/);
+  });
+
+  it('splits at the last parenthesis: a command name may contain ") " and "("', () => {
+    const tricky = real.replace(/\(.*\)/, '(a) b (c)');
+    const parsed = parseStat(tricky);
+    expect(parsed?.comm).toBe('a) b (c');
+    expect({ ...parsed, comm: original?.comm }).toEqual(original);
+  });
+
+  it('rejects lines that are not a stat line', () => {
+    expect(parseStat('')).toBeUndefined();
+    expect(parseStat('12 (x')).toBeUndefined();
+    expect(parseStat('12 (x) S')).toBeUndefined();
+  });
+});
+
+describe('descendants', () => {
+  it('finds children and grandchildren, also one that started its own session', async () => {
+    const { root, child, grandchild } = await startTree();
+    expect((await readProcessStat(grandchild))?.session).toBe(grandchild);
+    expect((await readProcessStat(grandchild))?.session).not.toBe((await readProcessStat(root))?.session);
+    const found = await descendants(root);
+    expect(found).toEqual(expect.arrayContaining([child, grandchild]));
+    // The child's own `sleep 300` too; nothing outside the tree.
+    expect(found).toHaveLength(3);
+    expect(found).not.toContain(root);
+    expect(found).not.toContain(process.pid);
+    expect(await descendants(grandchild)).toEqual([]);
+  });
+});
+
+describe('freezeTree and thawTree', () => {
+  it('stop every process of the tree, setsid descendants included, and resume them all', async () => {
+    const { root, child, grandchild } = await startTree();
+    const stopped = await freezeTree(root);
+    const pids = [root, child, grandchild];
+    expect(stopped.map((p) => p.pid)).toEqual(expect.arrayContaining(pids));
+    for (const pid of pids) expect(await state(pid)).toBe('T');
+    await thawTree(stopped, root);
+    for (const pid of pids) expect(await state(pid)).not.toBe('T');
+  });
+
+  it('stop a tree that keeps starting processes in new sessions', async () => {
+    const root = shell('while :; do setsid sleep 2 & sleep 0.02; done');
+    await waitFor(async () => (await descendants(root.pid)).length >= 20, 10_000, 'setsid sleeps to pile up');
+    const stopped = await freezeTree(root.pid);
+    const tree = [root.pid, ...(await descendants(root.pid))];
+    cleanup.push(...tree);
+    const states = await Promise.all(tree.map(state));
+    // Stopped, or exited and not yet reaped by the stopped shell: nothing runs.
+    expect(states.filter((s) => s !== undefined && s !== 'T' && s !== 'Z')).toEqual([]);
+    expect(stopped.length).toBeGreaterThanOrEqual(20);
+    await thawTree(stopped, root.pid);
+    expect((await Promise.all(tree.map(state))).filter((s) => s === 'T')).toEqual([]);
+  });
+
+  it('never resumes a recorded pid whose start time no longer matches (another process by now)', async () => {
+    const other = shell('sleep 300');
+    process.kill(other.pid, 'SIGSTOP');
+    await waitFor(async () => (await state(other.pid)) === 'T', 5_000, 'the other process to stop');
+    const startTime = (await processStartTime(other.pid)) as number;
+    // `root` is a pid that no longer exists: only the recorded list is considered.
+    const root = 2 ** 22 + 1;
+    await thawTree([{ pid: other.pid, startTime: startTime + 1 }], root);
+    expect(await state(other.pid)).toBe('T');
+    await thawTree([{ pid: other.pid, startTime }], root);
+    expect(await state(other.pid)).not.toBe('T');
+  });
+
+  it('report nothing for a process that does not exist', async () => {
+    expect(await processStartTime(2 ** 22 + 1)).toBeUndefined();
+    expect(await descendants(2 ** 22 + 1)).toEqual([]);
+  });
+});
