@@ -1,10 +1,10 @@
 import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LaneRecord } from '../../src/core/lane.js';
 import { runGit } from '../../src/git/exec.js';
 import { baseChangedSince, branchTips, predictConflicts, predictConflictsAt, readTouched } from '../../src/git/touched.js';
 import { makeTempRepo, writeFiles, type TempRepo } from '../helpers/temp-repo.js';
+import { addWorktreeLane, commitFiles } from '../helpers/worktree-lane.js';
 
 const LINES = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 const withLine = (index: number, text: string): string => LINES.map((line, i) => (i === index ? text : line)).join('\n') + '\n';
@@ -16,24 +16,10 @@ describe('touched sets and predictions from real git', () => {
     temp = undefined;
   });
 
-  /** A lane on branch `lanes/<name>` in a linked worktree next to the repository. */
-  const addLane = async (repo: TempRepo, name: string): Promise<LaneRecord> => {
-    const worktree = join(dirname(repo.dir), `lane ${name}`);
-    await repo.git('worktree', 'add', '-q', '-b', `lanes/${name}`, worktree, 'main');
-    const forkPoint = (await repo.git('rev-parse', 'main')).trim();
-    return { name, branch: `lanes/${name}`, worktree, agent: { kind: 'cmd', cmd: 'true' }, base: 'main', forkPoint, createdAt: '2025-01-01T00:00:00Z', ready: false };
-  };
-  const commitIn = async (dir: string, files: Record<string, string>, message = 'change'): Promise<void> => {
-    await writeFiles(dir, files);
-    await runGit(['add', '-A'], { cwd: dir });
-    const result = await runGit(['commit', '-q', '-m', message], { cwd: dir });
-    expect(result.stderr).toBe('');
-  };
-
   it('readTouched: commits since the fork point plus staged, unstaged and untracked files, not ignored ones', async () => {
     temp = await makeTempRepo({ files: { '.gitignore': '*.log\n', 'keep.txt': 'k\n', 'old name.txt': 'o\n', 'edit.txt': 'e\n', 'gone.txt': 'g\n' } });
-    const lane = await addLane(temp, 'a');
-    await commitIn(lane.worktree, { 'edit.txt': 'e2\n', 'ünï côde.txt': 'u\n' });
+    const lane = await addWorktreeLane(temp, 'a');
+    await commitFiles(lane.worktree, { 'edit.txt': 'e2\n', 'ünï côde.txt': 'u\n' });
     await runGit(['mv', 'old name.txt', 'new name.txt'], { cwd: lane.worktree });
     await runGit(['commit', '-q', '-m', 'rename'], { cwd: lane.worktree });
     await rm(join(lane.worktree, 'gone.txt'));
@@ -53,7 +39,7 @@ describe('touched sets and predictions from real git', () => {
 
   it('readTouched never writes the index (no optional locks), and fails for a worktree that is gone', async () => {
     temp = await makeTempRepo({ files: { 'a.txt': 'a\n', 'same.txt': 's\n' } });
-    const lane = await addLane(temp, 'b');
+    const lane = await addWorktreeLane(temp, 'b');
     await writeFile(join(lane.worktree, 'a.txt'), 'changed\n');
     // Same content, new timestamps: a plain `git status` refreshes these stat fields and rewrites
     // the index, taking its lock (what made agents' commits fail, git-and-process-safety §1.6).
@@ -72,9 +58,9 @@ describe('touched sets and predictions from real git', () => {
 
   it('baseChangedSince: what the base changed after the fork point, both sides of a rename', async () => {
     temp = await makeTempRepo({ files: { 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n' } });
-    const lane = await addLane(temp, 'c');
+    const lane = await addWorktreeLane(temp, 'c');
     expect(await baseChangedSince(temp.dir, 'main', lane.forkPoint)).toEqual(new Set());
-    await commitIn(temp.dir, { 'a.txt': 'a2\n' });
+    await commitFiles(temp.dir, { 'a.txt': 'a2\n' });
     await temp.git('mv', 'b.txt', 'b2.txt');
     await temp.git('commit', '-q', '-m', 'rename');
     expect(await baseChangedSince(temp.dir, 'main', lane.forkPoint)).toEqual(new Set(['a.txt', 'b.txt', 'b2.txt']));
@@ -83,10 +69,10 @@ describe('touched sets and predictions from real git', () => {
 
   it('predictConflicts: same line → that path; different hunks of one file → clean; nothing is written', async () => {
     temp = await makeTempRepo({ files: { 'shared.txt': withLine(-1, ''), 'other.txt': withLine(-1, '') } });
-    const a = await addLane(temp, 'a');
-    const b = await addLane(temp, 'b');
-    await commitIn(a.worktree, { 'shared.txt': withLine(0, 'ONE from a'), 'other.txt': withLine(1, 'TWO from a'), 'a only.txt': 'a\n' });
-    await commitIn(b.worktree, { 'shared.txt': withLine(0, 'ONE from b'), 'other.txt': withLine(8, 'NINE from b') });
+    const a = await addWorktreeLane(temp, 'a');
+    const b = await addWorktreeLane(temp, 'b');
+    await commitFiles(a.worktree, { 'shared.txt': withLine(0, 'ONE from a'), 'other.txt': withLine(1, 'TWO from a'), 'a only.txt': 'a\n' });
+    await commitFiles(b.worktree, { 'shared.txt': withLine(0, 'ONE from b'), 'other.txt': withLine(8, 'NINE from b') });
     const before = await temp.git('for-each-ref');
     const statusBefore = [await temp.git('status', '--porcelain'), await runGit(['status', '--porcelain'], { cwd: a.worktree })];
 
@@ -100,9 +86,9 @@ describe('touched sets and predictions from real git', () => {
 
   it('predictConflicts: several conflicted paths with odd names; null for a missing branch or no common history', async () => {
     temp = await makeTempRepo({ files: { 'x y.txt': 'base\n', 'ü.txt': 'base\n', 'del.txt': 'base\n' } });
-    const a = await addLane(temp, 'a');
-    const b = await addLane(temp, 'b');
-    await commitIn(a.worktree, { 'x y.txt': 'a\n', 'ü.txt': 'a\n', 'del.txt': 'a\n' });
+    const a = await addWorktreeLane(temp, 'a');
+    const b = await addWorktreeLane(temp, 'b');
+    await commitFiles(a.worktree, { 'x y.txt': 'a\n', 'ü.txt': 'a\n', 'del.txt': 'a\n' });
     await writeFiles(b.worktree, { 'x y.txt': 'b\n', 'ü.txt': 'b\n' });
     await rm(join(b.worktree, 'del.txt'));
     await runGit(['add', '-A'], { cwd: b.worktree });
@@ -112,16 +98,16 @@ describe('touched sets and predictions from real git', () => {
     expect(await predictConflicts(temp.dir, 'lanes/a', 'lanes/nope')).toBeNull();
     await temp.git('checkout', '-q', '--orphan', 'unrelated');
     await mkdir(join(temp.dir, 'z'), { recursive: true });
-    await commitIn(temp.dir, { 'z/z.txt': 'z\n' });
+    await commitFiles(temp.dir, { 'z/z.txt': 'z\n' });
     expect(await predictConflicts(temp.dir, 'lanes/a', 'unrelated')).toBeNull();
   });
 
   it('predictConflictsAt caches by the pair of tips: an unchanged pair is not merged again', async () => {
     temp = await makeTempRepo({ files: { 'f.txt': 'base\n' } });
-    const a = await addLane(temp, 'a');
-    const b = await addLane(temp, 'b');
-    await commitIn(a.worktree, { 'f.txt': 'a\n' });
-    await commitIn(b.worktree, { 'f.txt': 'b\n' });
+    const a = await addWorktreeLane(temp, 'a');
+    const b = await addWorktreeLane(temp, 'b');
+    await commitFiles(a.worktree, { 'f.txt': 'a\n' });
+    await commitFiles(b.worktree, { 'f.txt': 'b\n' });
     const tips = await branchTips(temp.dir, ['lanes/a', 'lanes/b', 'lanes/missing']);
     expect([...tips.keys()].sort()).toEqual(['lanes/a', 'lanes/b']);
     const tipA = tips.get('lanes/a') as string;
