@@ -1,4 +1,5 @@
 import { watch as watchFs, type FSWatcher as FsWatcher } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { runGit } from '../git/exec.js';
@@ -83,19 +84,31 @@ export class WorktreeWatcher {
   private isReloadAgain = false;
   private isStarted = false;
   private isClosed = false;
+  /** The worktree's real path: a symlinked root would otherwise look like a link to skip. */
+  private root: string;
   /** Ends the waits of first scans still running (on close). */
   private readonly scans = new Set<() => void>();
 
   constructor(private readonly options: WorktreeWatcherOptions) {
+    this.root = options.root;
     this.changes = new Debouncer(() => this.options.onChange(), options.debounceMs ?? DEFAULT_DEBOUNCE_MS, MAX_WAIT_MS);
     this.ignoreReload = new Debouncer(() => void this.reloadIgnored(), IGNORE_RELOAD_WAIT_MS, IGNORE_RELOAD_MAX_WAIT_MS);
   }
 
-  /** Resolves when the initial scan is done and changes are being reported. */
+  /**
+   * Resolves when the initial scan is done and changes are being reported. A root that cannot be
+   * resolved (gone) is reported through onError, and nothing is watched.
+   */
   async start(): Promise<void> {
-    const gitIgnored = (await listGitIgnored(this.options.root)) ?? { dirs: new Set(), files: new Set() };
+    try {
+      this.root = await realpath(this.options.root);
+    } catch (error) {
+      this.reportError(error);
+      return;
+    }
+    const gitIgnored = (await listGitIgnored(this.root)) ?? { dirs: new Set(), files: new Set() };
     if (this.isClosed) return;
-    this.rules = new IgnoreRules(this.options.root, this.options.extraIgnore, gitIgnored);
+    this.rules = new IgnoreRules(this.root, this.options.extraIgnore, gitIgnored);
     const watcher = await this.startChokidar();
     if (this.isClosed) {
       await watcher.close();
@@ -121,7 +134,8 @@ export class WorktreeWatcher {
   }
 
   /**
-   * chokidar's view (for tests and diagnostics): each watched folder (absolute) → the names in it
+   * chokidar's view (for tests and diagnostics): each watched folder (absolute, under the root's
+   * real path) → the names in it
    * that have a watch of their own (sub-folders only: files are seen through their folder).
    */
   getWatched(): Record<string, string[]> {
@@ -133,7 +147,7 @@ export class WorktreeWatcher {
   }
 
   private async startChokidar(): Promise<FSWatcher> {
-    const watcher = watch(this.options.root, {
+    const watcher = watch(this.root, {
       ignoreInitial: true,
       followSymlinks: false,
       // Files are seen through their folder's watch; only folders get watches of their own.
@@ -165,9 +179,9 @@ export class WorktreeWatcher {
 
   /** The worktree's own HEAD and index (in `.git/worktrees/<id>/` for a linked worktree). */
   private async watchGitDir(): Promise<void> {
-    const result = await runGit(['rev-parse', '--git-dir'], { cwd: this.options.root, readOnly: true });
+    const result = await runGit(['rev-parse', '--git-dir'], { cwd: this.root, readOnly: true });
     if (this.isClosed || result.code !== 0) return;
-    const gitDir = resolve(this.options.root, result.stdout.trim());
+    const gitDir = resolve(this.root, result.stdout.trim());
     try {
       // The folder, not the files: git replaces `index` by renaming `index.lock` over it.
       this.gitDirWatcher = watchFs(gitDir, (_event, name) => {
@@ -187,7 +201,7 @@ export class WorktreeWatcher {
     this.reloading = (async () => {
       do {
         this.isReloadAgain = false;
-        const listed = await listGitIgnored(this.options.root);
+        const listed = await listGitIgnored(this.root);
         if (listed && !this.isClosed) await this.applyIgnored(listed);
       } while (this.isReloadAgain && !this.isClosed);
     })()
@@ -200,10 +214,10 @@ export class WorktreeWatcher {
   private async applyIgnored(listed: GitIgnored): Promise<void> {
     const current = this.rules;
     if (!current || sameIgnoredDirs(current.gitIgnored, listed)) {
-      if (current) this.rules = new IgnoreRules(this.options.root, this.options.extraIgnore, listed);
+      if (current) this.rules = new IgnoreRules(this.root, this.options.extraIgnore, listed);
       return;
     }
-    this.rules = new IgnoreRules(this.options.root, this.options.extraIgnore, listed);
+    this.rules = new IgnoreRules(this.root, this.options.extraIgnore, listed);
     const old = this.chokidar;
     const fresh = await this.startChokidar();
     if (this.isClosed) {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,6 +37,20 @@ describe('WorktreeWatcher', () => {
     const before = count();
     await writeFiles(temp.dir, { 'lib/deep/new.ts': 'new\n' });
     await waitFor(() => count() > before, 1_000, 'a report for a new folder');
+  });
+
+  it('follows a symlinked root to the real folder; reports a missing root through onError', async () => {
+    temp = await makeTempRepo({ files: { 'src/a.ts': 'a\n' } });
+    const link = join(temp.dir, '..', 'link to repo');
+    await symlink(temp.dir, link);
+    const { count } = await start(link);
+    expect(Object.keys(watcher?.getWatched() ?? {})).toContain(join(temp.dir, 'src'));
+    await writeFile(join(link, 'src/a.ts'), 'changed\n');
+    await waitFor(() => count() >= 1, 1_000, 'a change through the link');
+    await watcher?.close();
+
+    const missing = await start(join(temp.dir, '..', 'no such folder'));
+    expect(missing.errors.map((error) => (error as NodeJS.ErrnoException).code)).toEqual(['ENOENT']);
   });
 
   it('watches folders only, never .git, node_modules or gitignored folders, and ignores their writes', async () => {
