@@ -73,6 +73,13 @@ describe('computeOverlaps', () => {
     ]);
   });
 
+  it('counts a lane as committed on a path only if every change of it there is committed', () => {
+    // Lane a renamed old.ts away in a commit and created a new old.ts it has not committed.
+    const a = [file('old.ts', false, { kind: 'added' }), file('new.ts', true, { kind: 'renamed', from: 'old.ts' })];
+    const clean = new Map([[pairKey('a', 'b'), new Set<string>()]]);
+    expect(computeOverlaps(input({ a, b: [file('old.ts', true)] }, { conflicts: clean }))).toEqual([{ path: 'old.ts', lanes: ['a', 'b'], conflict: null, base: false }]);
+  });
+
   it('is empty with no lanes or no shared paths', () => {
     expect(computeOverlaps(input({}))).toEqual([]);
     expect(computeOverlaps(input({ a: [file('x', true)], b: [file('y', true)] }))).toEqual([]);

@@ -117,9 +117,11 @@ describe('touched sets and predictions from real git', () => {
     // With the objects gone, only the cache can still answer.
     await rm(join(temp.dir, '.git', 'objects'), { recursive: true });
     await mkdir(join(temp.dir, '.git', 'objects'));
-    expect(await predictConflictsAt(temp.dir, tipB, tipA)).toEqual(new Set(['f.txt']));
-    // The caller's copy is its own.
+    const cached = await predictConflictsAt(temp.dir, tipB, tipA);
+    expect(cached).toEqual(new Set(['f.txt']));
+    // Each caller gets its own copy.
     first?.add('mutated');
+    cached?.add('mutated');
     expect(await predictConflictsAt(temp.dir, tipA, tipB)).toEqual(new Set(['f.txt']));
   });
 });
