@@ -135,8 +135,8 @@ export class WorktreeWatcher {
 
   /**
    * chokidar's view (for tests and diagnostics): each watched folder (absolute, under the root's
-   * real path) → the names in it
-   * that have a watch of their own (sub-folders only: files are seen through their folder).
+   * real path) → the names in it with a watch of their own (sub-folders only: files are seen
+   * through their folder's watch).
    */
   getWatched(): Record<string, string[]> {
     return this.chokidar?.getWatched() ?? {};
