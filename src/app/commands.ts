@@ -104,6 +104,9 @@ export const runCommand = (controller: Controller, command: CommandId): void => 
     case 'help':
       store.setState({ overlay: { kind: 'help' } });
       return;
+    case 'overlaps':
+      store.setState({ overlay: { kind: 'overlaps', selected: 0 } });
+      return;
     case 'quit':
       store.setState({ overlay: { kind: 'confirm-quit' } });
       return;

@@ -12,7 +12,7 @@ import { LaneRuntime } from './lane-runtime.js';
 import { resumeAll } from './pause.js';
 import { selectLayout, FOOTER_ROWS, MIN_PANE } from './selectors.js';
 import { computeLayout } from '../core/layout.js';
-import { notify, patchLane, patchLanes, type AppStore, type LaneView } from './store.js';
+import { newLaneView, notify, patchLane, patchLanes, type AppStore, type LaneView } from './store.js';
 import type { ScreenFrame } from '../core/screen.js';
 
 /** After the agent's first output, this much quiet means it is ready for a typed first prompt. */
@@ -48,6 +48,8 @@ export interface ControllerDeps {
   /** Write to the real terminal (the bell). */
   ring: () => void;
   env: NodeJS.ProcessEnv;
+  /** The lanes of the state file changed (overlap watching follows them). */
+  onLanesChanged?: (records: LaneRecord[]) => void;
   /** Create a lane (worktree, branch, state record) — the same path as `lanes new`. */
   newLane: (request: NewLaneRequest) => Promise<{ lane: LaneRecord; warnings: string[] }>;
   now?: () => number;
@@ -116,6 +118,7 @@ export class Controller {
       if (!seen.has(name)) await this.removeLane(name);
     }
     await this.checkMissing();
+    this.deps.onLanesChanged?.(state.lanes);
     for (const runtime of this.lanes.values()) {
       if (runtime.activity.startedAt === undefined && !runtime.activity.isMissing && !runtime.activity.exit && runtime.activity.failure === undefined) {
         const { setupPid } = runtime.record;
@@ -130,14 +133,11 @@ export class Controller {
   private addLane(record: LaneRecord): void {
     const runtime = new LaneRuntime(record);
     this.lanes.set(record.name, runtime);
-    const view: LaneView = {
+    const view: LaneView = newLaneView({
       name: record.name,
       branch: record.branch,
       agent: record.agent.kind === 'preset' ? record.agent.preset : record.agent.cmd,
-      status: { kind: 'stopped' },
-      title: undefined,
-      scrollOffset: 0,
-    };
+    });
     this.deps.store.setState((s) => ({ lanes: [...s.lanes, view] }));
   }
 
@@ -289,6 +289,14 @@ export class Controller {
     this.pendingTitles.clear();
   }
 
+  /** A file changed in the lane's worktree: the agent is working. */
+  noteFileActivity(name: string): void {
+    const runtime = this.lanes.get(name);
+    if (!runtime) return;
+    runtime.activity.lastFileAt = this.now();
+    this.updateStatus(runtime);
+  }
+
   /** Note that the user typed into a lane (its echo is not agent activity). */
   noteInput(name: string): void {
     const runtime = this.lanes.get(name);
@@ -343,7 +351,7 @@ export class Controller {
     this.deps.compositor.setPanes(
       layout.tooSmall ? [] : layout.panes.flatMap((p) => (state.lanes[p.lane] ? [{ name: (state.lanes[p.lane] as LaneView).name, rect: p.body }] : [])),
     );
-    this.deps.compositor.setPaneAreaHidden(state.overlay?.kind === 'help' || state.overlay?.kind === 'new-lane');
+    this.deps.compositor.setPaneAreaHidden(state.overlay !== undefined && state.overlay.kind !== 'confirm-quit');
     this.frames.request();
   }
 

@@ -119,6 +119,10 @@ export class InputRouter {
       return;
     }
     if (event.type !== 'key') return;
+    if (overlay.kind === 'overlaps') {
+      this.overlapsInput(event);
+      return;
+    }
     if (overlay.kind === 'help') {
       if (event.name === 'escape' || event.name === 'q' || event.name === '?' || event.name === 'enter') store.setState({ overlay: undefined });
       return;
@@ -126,6 +130,27 @@ export class InputRouter {
     if (overlay.kind === 'confirm-quit') {
       if (event.name === 'y' || event.name === 'Y' || event.name === 'enter') void this.controller.onQuit?.();
       else if (event.name === 'n' || event.name === 'N' || event.name === 'escape' || event.name === 'q') store.setState({ overlay: undefined });
+    }
+  }
+
+  /** The overlap panel: move the selection, Enter focuses a lane of the selected file. */
+  private overlapsInput(event: KeyEvent): void {
+    const { store } = this.controller;
+    const state = store.getState();
+    if (state.overlay?.kind !== 'overlaps') return;
+    const count = state.overlaps.length;
+    const selected = Math.min(state.overlay.selected, Math.max(0, count - 1));
+    if (event.name === 'escape' || event.name === 'q' || event.name === 'o') store.setState({ overlay: undefined });
+    else if (event.name === 'down' || event.name === 'j') store.setState({ overlay: { kind: 'overlaps', selected: Math.min(count - 1, selected + 1) } });
+    else if (event.name === 'up' || event.name === 'k') store.setState({ overlay: { kind: 'overlaps', selected: Math.max(0, selected - 1) } });
+    else if (event.name === 'enter') {
+      const overlap = state.overlaps[selected];
+      if (!overlap) return;
+      const focused = state.lanes[state.focus]?.name;
+      // Another lane of the file than the focused one: Enter again alternates between them.
+      const target = overlap.lanes.find((name) => name !== focused) ?? overlap.lanes[0];
+      const index = state.lanes.findIndex((l) => l.name === target);
+      store.setState({ overlay: undefined, ...(index >= 0 ? { focus: index } : {}) });
     }
   }
 

@@ -7,6 +7,7 @@ import { mountChrome } from '../ui/chrome.js';
 import { Compositor } from '../ui/compositor.js';
 import { newLane, type LanesContext } from './context.js';
 import { Controller } from './controller.js';
+import { OverlapWiring } from './overlap-wiring.js';
 import { InputRouter } from './input-router.js';
 import { publishStatuses, writeUiStatus } from './ui-status.js';
 import { isLanesError } from '../core/errors.js';
@@ -55,7 +56,20 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     },
     theme.isMonochrome ? 0 : 3,
   );
+  // File activity feeds the controller, which is created after the wiring it reports to.
+  let onFileActivity = (_lane: string): void => undefined;
+  const overlaps = new OverlapWiring({
+    store,
+    repoCwd: context.repo.mainWorktree,
+    commonDir: context.repo.commonDir,
+    base: context.base.branch,
+    extraIgnore: context.config.watch.ignore,
+    isBell: context.config.notify === 'bell',
+    ring: () => tty.stdout.write('\x07'),
+    onFileActivity: (lane) => onFileActivity(lane),
+  });
   const controller = new Controller({
+    onLanesChanged: (records) => overlaps.setLanes(records),
     config: context.config,
     stateStore: context.stateStore,
     host,
@@ -66,6 +80,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     newLane: (request) => newLane(context, request),
   });
   requestPaint = () => controller.frames.request();
+  onFileActivity = (lane) => controller.noteFileActivity(lane);
   const router = new InputRouter(controller);
   const ctl = controller;
 
@@ -92,7 +107,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     try {
-      await ctl.shutdown();
+      await Promise.all([ctl.shutdown(), overlaps.dispose()]);
     } finally {
       chrome.unmount();
       tty.restore();

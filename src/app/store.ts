@@ -3,6 +3,7 @@ import type { LaneStatus } from '../core/lane.js';
 import type { TextField } from '../core/form.js';
 import type { Keymap } from '../core/keymap.js';
 import type { Theme } from '../config/theme.js';
+import type { Overlap } from '../core/overlap.js';
 
 /** What the chrome shows of one lane (pane title and footer counts). */
 export interface LaneView {
@@ -14,7 +15,29 @@ export interface LaneView {
   title: string | undefined;
   /** Rows scrolled back into history (0 = live). */
   scrollOffset: number;
+  /** Files changed since the fork point, committed or not, by kind (renames count as modified). */
+  changes: { added: number; modified: number; deleted: number };
+  /** Commits on the lane's branch not in the base, and base commits not in the branch. */
+  ahead: number;
+  behind: number;
+  /** Files this lane touches that another lane touches too (or that the base changed). */
+  overlapCount: number;
+  /** Touched files outside the lane's `--scope` globs. */
+  outOfScope: number;
 }
+
+/** A new view of a lane, before anything was observed of it. */
+export const newLaneView = (fields: Pick<LaneView, 'name' | 'branch' | 'agent'>): LaneView => ({
+  ...fields,
+  status: { kind: 'stopped' },
+  title: undefined,
+  scrollOffset: 0,
+  changes: { added: 0, modified: 0, deleted: 0 },
+  ahead: 0,
+  behind: 0,
+  overlapCount: 0,
+  outOfScope: 0,
+});
 
 export interface NewLaneForm {
   kind: 'new-lane';
@@ -39,6 +62,7 @@ export const formFields = (form: NewLaneForm): Array<'name' | 'agent' | 'command
 
 export type Overlay =
   | { kind: 'help' }
+  | { kind: 'overlaps'; selected: number }
   | { kind: 'confirm-quit' }
   | NewLaneForm;
 
@@ -52,6 +76,8 @@ export interface AppState {
   repoName: string;
   base: string;
   lanes: LaneView[];
+  /** Files touched by more than one lane (and base overlaps), sorted by path. */
+  overlaps: Overlap[];
   /** Index of the focused lane in `lanes`. */
   focus: number;
   mode: 'navigate' | 'type';
@@ -70,6 +96,7 @@ export type AppStore = StoreApi<AppState>;
 export const createAppStore = (initial: Pick<AppState, 'repoName' | 'base' | 'keymap' | 'theme' | 'size'>): AppStore =>
   createStore<AppState>(() => ({
     lanes: [],
+    overlaps: [],
     focus: 0,
     mode: 'navigate',
     isZoomed: false,

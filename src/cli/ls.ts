@@ -1,8 +1,8 @@
 import { access } from 'node:fs/promises';
 import { loadContext } from '../app/context.js';
 import { readUiStatus } from '../app/ui-status.js';
-import { overlapsOf } from '../core/overlap.js';
-import { laneGitInfo } from '../git/lane-info.js';
+import { readLaneOverlaps } from '../app/lane-overlaps.js';
+import { aheadBehind } from '../git/lane-info.js';
 import type { GlobalOptions } from './main.js';
 
 /** One lane in `lanes ls --json` (documented in the README; keep stable). */
@@ -30,35 +30,35 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean }, 
   const { state, recoveredFrom } = await context.stateStore.load();
   if (recoveredFrom) process.stderr.write(`lanes: warning: the state file was unreadable; backed up to ${recoveredFrom} and rebuilt from git\n`);
   const ui = await readUiStatus(context.stateStore.dir);
-  const rows = await Promise.all(
+  const { touched, overlaps } = await readLaneOverlaps(context.repo.mainWorktree, state.lanes);
+  const json: LaneJson[] = await Promise.all(
     state.lanes.map(async (lane) => {
       const exists = await access(lane.worktree).then(
         () => true,
         () => false,
       );
-      const info = exists ? await laneGitInfo(lane, context.repo.mainWorktree) : { ahead: 0, behind: 0, dirty: 0, touched: [] };
-      const status = !exists ? 'missing' : (ui?.statuses[lane.name] ?? 'stopped');
-      return { lane, info, status };
+      const files = touched.get(lane.name) ?? [];
+      const mine = overlaps.filter((o) => o.lanes.includes(lane.name));
+      const { ahead, behind } = await aheadBehind(context.repo.mainWorktree, lane);
+      return {
+        name: lane.name,
+        branch: lane.branch,
+        worktree: lane.worktree,
+        agent: lane.agent.kind === 'preset' ? lane.agent.preset : lane.agent.cmd,
+        base: lane.base,
+        forkPoint: lane.forkPoint,
+        status: !exists ? 'missing' : (ui?.statuses[lane.name] ?? 'stopped'),
+        ready: lane.ready,
+        merged: false,
+        ahead,
+        behind,
+        dirty: files.filter((f) => !f.committed).length,
+        touched: files.map((f) => f.path),
+        overlaps: mine.map((o) => o.path),
+        conflict: mine.filter((o) => o.conflict === true).map((o) => o.path),
+      };
     }),
   );
-  const overlaps = overlapsOf(new Map(rows.map((r) => [r.lane.name, r.info.touched])));
-  const json: LaneJson[] = rows.map(({ lane, info, status }) => ({
-    name: lane.name,
-    branch: lane.branch,
-    worktree: lane.worktree,
-    agent: lane.agent.kind === 'preset' ? lane.agent.preset : lane.agent.cmd,
-    base: lane.base,
-    forkPoint: lane.forkPoint,
-    status,
-    ready: lane.ready,
-    merged: false,
-    ahead: info.ahead,
-    behind: info.behind,
-    dirty: info.dirty,
-    touched: info.touched,
-    overlaps: info.touched.filter((path) => overlaps.has(path)),
-    conflict: [],
-  }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return 0;

@@ -5,6 +5,7 @@ import { runDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
 import { runLs } from './ls.js';
 import { runNew } from './new.js';
+import { runOverlaps } from './overlaps.js';
 import { runUiCommand } from './ui.js';
 import { version } from './version.js';
 
@@ -69,6 +70,12 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .description('lanes with status, branch, ahead/behind, changed files and overlaps')
     .option('--json', 'machine-readable output (documented in the README)')
     .action(async (options: { json?: boolean }) => setCode(await runLs(program.opts<GlobalOptions>(), options)));
+
+  program
+    .command('overlaps')
+    .description('files touched by more than one lane, and by the base since a lane forked')
+    .option('--json', 'machine-readable output (documented in the README)')
+    .action(async (options: { json?: boolean }) => setCode(await runOverlaps(program.opts<GlobalOptions>(), options)));
 
   program
     .command('doctor')

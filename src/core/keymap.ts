@@ -24,6 +24,7 @@ export type CommandId =
   | 'type'
   | 'leave-type'
   | 'new-lane'
+  | 'overlaps'
   | 'pause'
   | 'restart'
   | 'zoom'
@@ -60,13 +61,14 @@ export const COMMANDS: readonly CommandInfo[] = [
   { id: 'focus-up', keys: ['up', 'k'], description: 'move focus to the pane above', group: 'move' },
   { id: 'focus-right', keys: ['right', 'l'], description: 'move focus to the pane on the right', group: 'move' },
   ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map(focusN),
-  { id: 'focus-next', keys: ['tab'], description: 'next lane', hint: 'next' },
+  { id: 'focus-next', keys: ['tab'], description: 'next lane' },
   { id: 'focus-prev', keys: ['shift+tab'], description: 'previous lane' },
   { id: 'type', keys: ['enter', 'i'], description: 'type into the focused lane', hint: 'type' },
   { id: 'leave-type', keys: ['ctrl+q'], description: 'leave type mode (the only key not sent to the agent)' },
   { id: 'new-lane', keys: ['n'], description: 'new lane: name, agent preset or command, optional task prompt', hint: 'new' },
   { id: 'pause', keys: ['p'], description: 'pause / resume the focused lane (freezes its whole process tree)', hint: 'pause' },
-  { id: 'restart', keys: ['R'], description: "restart the focused lane's agent", hint: 'restart' },
+  { id: 'overlaps', keys: ['o'], description: 'overlap panel: every file touched by more than one lane, with the lanes', hint: 'overlaps' },
+  { id: 'restart', keys: ['R'], description: "restart the focused lane's agent" },
   { id: 'zoom', keys: ['z'], description: 'zoom / unzoom the focused lane', hint: 'zoom' },
   { id: 'page-next', keys: [']'], description: 'next page of lanes (when they do not fit on one screen)' },
   { id: 'page-prev', keys: ['['], description: 'previous page of lanes' },

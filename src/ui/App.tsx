@@ -5,6 +5,7 @@ import { useAppState } from './context.js';
 import { Footer } from './Footer.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { NewLaneForm } from './NewLaneForm.js';
+import { OverlapPanel } from './OverlapPanel.js';
 import { PaneFrame } from './PaneFrame.js';
 import { keyLabel } from '../core/keymap.js';
 import { truncate } from './text.js';
@@ -29,6 +30,7 @@ export const App = () => {
   let body: ReactNode;
   if (overlay?.kind === 'help') body = <HelpOverlay width={cols} height={areaHeight} />;
   else if (overlay?.kind === 'new-lane') body = <NewLaneForm width={cols} height={areaHeight} />;
+  else if (overlay?.kind === 'overlaps') body = <OverlapPanel width={cols} height={areaHeight} />;
   else if (layout.tooSmall) {
     body = (
       <Box width={cols} height={areaHeight} alignItems="center" justifyContent="center">

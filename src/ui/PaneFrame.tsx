@@ -25,7 +25,9 @@ export interface PaneFrameProps {
  */
 export const PaneFrame = memo(function PaneFrame({ number, lane, rect, isFocused, isTyping, theme }: PaneFrameProps) {
   const { colors } = theme;
-  const borderColor = isTyping ? colors.borderTyping : isFocused ? colors.borderFocused : colors.border;
+  const isOverlapping = lane.overlapCount > 0;
+  // Overlap wins over focus for the border colour (the focused pane stays bold and titled).
+  const borderColor = isOverlapping ? colors.warning : isTyping ? colors.borderTyping : isFocused ? colors.borderFocused : colors.border;
   const status = statusStyle(lane.status, colors);
   const inner = Math.max(0, rect.width - 2);
   // Title pieces, most important first; later pieces are dropped when the pane is narrow.
@@ -33,16 +35,28 @@ export const PaneFrame = memo(function PaneFrame({ number, lane, rect, isFocused
   const scroll = lane.scrollOffset > 0 ? ` ↑${lane.scrollOffset} ` : '';
   const head = ` ${number} ${lane.name} `;
   const stat = ` ${status.symbol} ${statusLabel(lane.status)} `;
+  const overlap = isOverlapping ? ` ⚠ ${lane.overlapCount} ` : '';
+  const scope = lane.outOfScope > 0 ? ` ${lane.outOfScope} out of scope ` : '';
+  const { added, modified, deleted } = lane.changes;
+  const counts = added + modified + deleted > 0 ? ` +${added} ~${modified} -${deleted} ` : '';
+  const aheadBehind = lane.ahead + lane.behind > 0 ? ` ↑${lane.ahead} ↓${lane.behind} ` : '';
   const rest = ` ${lane.branch} · ${lane.agent}${lane.title ? ` · ${sanitize(lane.title)}` : ''} `;
   let budget = inner - 1;
   const headText = truncate(head, budget);
   budget -= stringWidth(headText);
-  const modeText = budget >= stringWidth(mode) ? mode : '';
-  budget -= stringWidth(modeText);
-  const statText = budget >= stringWidth(stat) ? stat : '';
-  budget -= stringWidth(statText);
-  const scrollText = budget >= stringWidth(scroll) ? scroll : '';
-  budget -= stringWidth(scrollText);
+  // Later pieces are shown only while they fit whole.
+  const take = (piece: string): string => {
+    if (piece === '' || budget < stringWidth(piece)) return '';
+    budget -= stringWidth(piece);
+    return piece;
+  };
+  const modeText = take(mode);
+  const statText = take(stat);
+  const overlapText = take(overlap);
+  const scrollText = take(scroll);
+  const scopeText = take(scope);
+  const countsText = take(counts);
+  const aheadText = take(aheadBehind);
   const restText = budget > 4 ? truncate(rest, budget) : '';
   budget -= stringWidth(restText);
   const fill = '─'.repeat(Math.max(0, budget));
@@ -62,7 +76,15 @@ export const PaneFrame = memo(function PaneFrame({ number, lane, rect, isFocused
           </Text>
         ) : null}
         <Text color={status.color}>{statText}</Text>
+        {overlapText ? (
+          <Text color={colors.warning} bold inverse={theme.isMonochrome}>
+            {overlapText}
+          </Text>
+        ) : null}
         {scrollText ? <Text color={colors.notice}>{scrollText}</Text> : null}
+        {scopeText ? <Text color={colors.warning}>{scopeText}</Text> : null}
+        {countsText ? <Text color={colors.muted}>{countsText}</Text> : null}
+        {aheadText ? <Text color={colors.muted}>{aheadText}</Text> : null}
         <Text color={colors.muted}>{restText}</Text>
         <Text color={borderColor} bold={isBold}>
           {fill}

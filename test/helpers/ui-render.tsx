@@ -1,19 +1,15 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { ReactElement } from 'react';
 import { render } from 'ink-testing-library';
-import { createAppStore, type AppState, type AppStore, type LaneView } from '../../src/app/store.js';
+import { createAppStore, newLaneView, type AppState, type AppStore, type LaneView } from '../../src/app/store.js';
 import { monochromeTheme, type Theme } from '../../src/config/theme.js';
 import { buildKeymap, type Keymap } from '../../src/core/keymap.js';
 import { StoreContext } from '../../src/ui/context.js';
 
 /** The view of one lane as the chrome gets it; `status` busy, live, no title unless patched. */
 export const laneView = (name: string, patch: Partial<LaneView> = {}): LaneView => ({
-  name,
-  branch: `lanes/${name}`,
-  agent: 'shell',
+  ...newLaneView({ name, branch: `lanes/${name}`, agent: 'shell' }),
   status: { kind: 'busy' },
-  title: undefined,
-  scrollOffset: 0,
   ...patch,
 });
 

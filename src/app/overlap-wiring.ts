@@ -1,0 +1,146 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { LaneRecord } from '../core/lane.js';
+import type { Overlap } from '../core/overlap.js';
+import { countKinds } from '../core/touched.js';
+import { aheadBehind } from '../git/lane-info.js';
+import { OverlapTracker, type OverlapSnapshot } from '../watch/overlap-tracker.js';
+import { notify, patchLanes, type AppStore, type LaneView } from './store.js';
+
+/** Base branch moves (a merge, a pull) are picked up after this much quiet. */
+const BASE_DEBOUNCE_MS = 200;
+
+export interface OverlapWiringOptions {
+  store: AppStore;
+  /** The repository's main worktree (for refs, merge-tree and base diffs). */
+  repoCwd: string;
+  /** `<git-common-dir>`: where the base branch's ref lives. */
+  commonDir: string;
+  base: string;
+  extraIgnore: string[];
+  isBell: boolean;
+  ring: () => void;
+  /** A lane's worktree changed on disk: file activity counts as busy. */
+  onFileActivity: (lane: string) => void;
+}
+
+/**
+ * Connects the overlap tracker (watchers + git) to the store: each lane's change counts, ahead and
+ * behind, overlap and out-of-scope counts for its pane title, the overlap list for the `o` panel,
+ * and a notice (plus the bell, when configured) when a new overlap appears.
+ */
+export class OverlapWiring {
+  private readonly tracker: OverlapTracker;
+  private known = new Set<string>();
+  private records: LaneRecord[] = [];
+  private baseWatchers: FSWatcher[] = [];
+  private baseTimer: NodeJS.Timeout | undefined;
+  private isDisposed = false;
+
+  constructor(private readonly options: OverlapWiringOptions) {
+    this.tracker = new OverlapTracker({
+      repoCwd: options.repoCwd,
+      extraIgnore: options.extraIgnore,
+      onUpdate: (snapshot) => this.onUpdate(snapshot),
+      onActivity: (lane) => options.onFileActivity(lane),
+      onError: () => undefined,
+    });
+    this.watchBase();
+  }
+
+  /** The lanes to watch (idempotent; called whenever the state file changes). */
+  setLanes(records: LaneRecord[]): void {
+    this.records = records;
+    void this.tracker.setLanes(records);
+    void this.updateAheadBehind(records);
+  }
+
+  async dispose(): Promise<void> {
+    this.isDisposed = true;
+    if (this.baseTimer) clearTimeout(this.baseTimer);
+    for (const watcher of this.baseWatchers) watcher.close();
+    await this.tracker.dispose();
+  }
+
+  private onUpdate(snapshot: OverlapSnapshot): void {
+    if (this.isDisposed) return;
+    const { store } = this.options;
+    const patches = new Map<string, Partial<LaneView>>();
+    for (const lane of store.getState().lanes) {
+      const files = snapshot.touched.get(lane.name) ?? [];
+      patches.set(lane.name, {
+        changes: countKinds(files),
+        overlapCount: snapshot.overlaps.filter((o) => o.lanes.includes(lane.name)).length,
+        outOfScope: snapshot.outOfScope.get(lane.name)?.length ?? 0,
+      });
+    }
+    store.setState({ overlaps: snapshot.overlaps });
+    patchLanes(store, patches);
+    this.announce(snapshot.overlaps);
+    // A commit changes the lane's touched set (files become committed): only those lanes' ahead
+    // and behind can have changed.
+    const changed = this.records.filter((record) => {
+      const key = JSON.stringify(snapshot.touched.get(record.name) ?? []);
+      const isChanged = this.touchedKeys.get(record.name) !== key;
+      this.touchedKeys.set(record.name, key);
+      return isChanged;
+    });
+    if (changed.length > 0) void this.updateAheadBehind(changed);
+  }
+
+  private touchedKeys = new Map<string, string>();
+
+  /** A notice (and one bell) for overlaps that were not there before. */
+  private announce(overlaps: Overlap[]): void {
+    const keyOf = (o: Overlap): string => `${o.path}\0${o.lanes.join('\0')}`;
+    const fresh = overlaps.filter((o) => !this.known.has(keyOf(o)));
+    this.known = new Set(overlaps.map(keyOf));
+    if (fresh.length === 0) return;
+    const first = fresh[0] as Overlap;
+    const what = first.lanes.length > 1 ? `${first.lanes.join(' and ')} both touch ${first.path}` : `the base also changed ${first.path} (lane ${first.lanes[0] ?? ''})`;
+    const more = fresh.length > 1 ? ` (+${fresh.length - 1} more)` : '';
+    const conflict = first.conflict === true ? ' — their branches conflict' : '';
+    notify(this.options.store, `overlap: ${what}${conflict}${more}; o lists them`, 'warning');
+    if (this.options.isBell) this.options.ring();
+  }
+
+  private async updateAheadBehind(records: LaneRecord[]): Promise<void> {
+    const patches = new Map<string, Partial<LaneView>>();
+    await Promise.all(
+      records.map(async (record) => {
+        patches.set(record.name, await aheadBehind(this.options.repoCwd, record));
+      }),
+    );
+    if (!this.isDisposed) patchLanes(this.options.store, patches);
+  }
+
+  /** Watch the base branch's ref (and packed-refs): when it moves, every lane is re-checked. */
+  private watchBase(): void {
+    const refFile = join(this.options.commonDir, 'refs', 'heads', this.options.base);
+    const targets: Array<[string, string]> = [
+      [dirname(refFile), basename(refFile)],
+      [this.options.commonDir, 'packed-refs'],
+    ];
+    for (const [folder, file] of targets) {
+      try {
+        const watcher = watch(folder, (_event, name) => {
+          if (name === null || String(name).startsWith(file)) this.baseMoved();
+        });
+        watcher.on('error', () => undefined);
+        this.baseWatchers.push(watcher);
+      } catch {
+        // No such folder (a base only in packed-refs): the other watch covers it.
+      }
+    }
+  }
+
+  private baseMoved(): void {
+    if (this.baseTimer) clearTimeout(this.baseTimer);
+    this.baseTimer = setTimeout(() => {
+      this.baseTimer = undefined;
+      if (this.isDisposed) return;
+      void this.tracker.refresh();
+      void this.updateAheadBehind(this.records);
+    }, BASE_DEBOUNCE_MS);
+  }
+}
