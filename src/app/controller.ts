@@ -3,17 +3,17 @@ import type { Config } from '../config/schema.js';
 import { agentLaunch } from '../config/agent.js';
 import type { LaneRecord } from '../core/lane.js';
 import { deriveStatus, isAgentOutput, nextStatusChange } from '../core/status.js';
+import { compilePatterns, refineStatus, screenTail, type StatusPatterns } from '../core/status-patterns.js';
 import type { StateStore } from '../git/state.js';
 import type { TerminalEvent, TerminalHost } from '../term/types.js';
 import type { Compositor } from '../ui/compositor.js';
 import { agentEnv } from './agent-env.js';
 import { FrameScheduler } from './frame-scheduler.js';
+import { Painter } from './painter.js';
 import { LaneRuntime } from './lane-runtime.js';
 import { resumeAll } from './pause.js';
-import { selectLayout, FOOTER_ROWS, MIN_PANE } from './selectors.js';
-import { computeLayout } from '../core/layout.js';
+import { paneSizeFor, selectLayout } from './selectors.js';
 import { newLaneView, notify, patchLane, patchLanes, type AppStore, type LaneView } from './store.js';
-import type { ScreenFrame } from '../core/screen.js';
 
 /** After the agent's first output, this much quiet means it is ready for a typed first prompt. */
 const PROMPT_QUIET_MS = 800;
@@ -24,11 +24,8 @@ const PROMPT_MAX_WAIT_MS = 10_000;
  * title shows the latest one once a second, so the chrome (a full Ink render) is not redrawn for each.
  */
 const TITLE_FLUSH_MS = 1000;
-/**
- * An agent inside a synchronized update (DEC 2026) is not painted until the update ends, so its
- * half-drawn frames never show — but never for longer than this, in case the end never comes.
- */
-const SYNC_HOLD_MS = 200;
+/** How often a quiet lane's screen is checked against its preset's status patterns. */
+const PATTERN_RECHECK_MS = 1000;
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -71,6 +68,7 @@ export interface NewLaneRequest {
 export class Controller {
   readonly lanes = new Map<string, LaneRuntime>();
   readonly frames: FrameScheduler;
+  private readonly painter: Painter;
   private readonly now: () => number;
   private subscription: { dispose(): void } | undefined;
   private unsubscribeStore: (() => void) | undefined;
@@ -78,6 +76,7 @@ export class Controller {
   constructor(readonly deps: ControllerDeps) {
     this.now = deps.now ?? (() => performance.now());
     this.frames = new FrameScheduler(() => this.paint(), deps.config.maxFps);
+    this.painter = new Painter({ store: deps.store, host: deps.host, compositor: deps.compositor, now: this.now, requestFrame: () => this.frames.request() });
     this.subscription = deps.host.onEvent((event) => this.onTerminalEvent(event));
     // Layout-relevant changes (size, zoom, focus, lane list) resize terminals and repaint.
     let last = deps.store.getState();
@@ -308,31 +307,33 @@ export class Controller {
   /** Recompute a lane's status and schedule the next re-check. */
   updateStatus(runtime: LaneRuntime): void {
     const now = this.now();
-    const status = deriveStatus(runtime.activity, now);
+    const { record } = runtime;
+    const patterns = record.agent.kind === 'preset' ? this.patternsOf(record.agent.preset) : undefined;
+    const derived = deriveStatus(runtime.activity, now);
+    const status = patterns ? refineStatus(derived, screenTail(this.deps.host.frame(runtime.name, 0)?.lines ?? []), patterns) : derived;
     if (runtime.lastStatusKind === 'busy' && status.kind === 'waiting' && this.deps.config.notify === 'bell') this.deps.ring();
     runtime.lastStatusKind = status.kind;
     patchLane(this.deps.store, runtime.name, { status });
     runtime.clearTimer(this.statusTimers.get(runtime.name));
-    const next = nextStatusChange(runtime.activity, now);
+    // With screen patterns, a quiet agent may still say it works: look again every second.
+    const next = nextStatusChange(runtime.activity, now) ?? (patterns && (status.kind === 'busy' || status.kind === 'waiting') ? now + PATTERN_RECHECK_MS : undefined);
     if (next !== undefined) {
       // A few milliseconds late so the re-check lands after the boundary.
       this.statusTimers.set(runtime.name, runtime.after(next - now + 5, () => this.updateStatus(runtime)));
     }
   }
 
+  private compiledPatterns = new Map<string, StatusPatterns | undefined>();
+
+  /** A preset's status patterns, compiled once. */
+  private patternsOf(preset: string): StatusPatterns | undefined {
+    if (!this.compiledPatterns.has(preset)) this.compiledPatterns.set(preset, compilePatterns(this.deps.config.agents[preset]?.status));
+    return this.compiledPatterns.get(preset);
+  }
+
   /** The terminal size a lane gets: its pane's inside on its own page (or zoomed). */
   sizeFor(name: string): { cols: number; rows: number } {
-    const state = this.deps.store.getState();
-    const index = state.lanes.findIndex((l) => l.name === name);
-    const area = { cols: state.size.cols, rows: Math.max(1, state.size.rows - FOOTER_ROWS) };
-    const count = Math.max(1, state.lanes.length);
-    const zoomed = state.isZoomed && index === state.focus ? index : undefined;
-    const probe = computeLayout({ count, ...area, minPane: MIN_PANE });
-    const perPage = Math.max(1, probe.perPage);
-    const layout = computeLayout({ count, ...area, minPane: MIN_PANE, ...(zoomed === undefined ? { page: Math.floor(Math.max(0, index) / perPage) } : { zoomed }) });
-    const pane = layout.panes.find((p) => p.index === Math.max(0, index));
-    if (!pane) return { cols: Math.max(1, area.cols - 2), rows: Math.max(1, area.rows - 2) };
-    return { cols: Math.max(1, pane.rect.width - 2), rows: Math.max(1, pane.rect.height - 2) };
+    return paneSizeFor(this.deps.store.getState(), name);
   }
 
   /** Resize every lane's terminal to its pane and tell the compositor where panes are. */
@@ -357,29 +358,7 @@ export class Controller {
 
   /** Draw what changed on the real terminal. */
   paint(): void {
-    const state = this.deps.store.getState();
-    const focused = state.lanes[state.focus];
-    const cursorLane = focused && state.overlay === undefined && focused.scrollOffset === 0 ? focused.name : undefined;
-    this.deps.compositor.paint((name) => this.frameFor(name, state.lanes.find((l) => l.name === name)?.scrollOffset ?? 0), cursorLane);
-  }
-
-  private syncSince = new Map<string, number>();
-  private lastFrames = new Map<string, ScreenFrame | undefined>();
-
-  /** The frame to draw for a lane: the last one while the agent is mid synchronized update. */
-  private frameFor(name: string, scrollOffset: number): ScreenFrame | undefined {
-    const now = this.now();
-    if (scrollOffset === 0 && this.deps.host.modes(name)?.isSynchronizedOutput && this.lastFrames.has(name)) {
-      const since = this.syncSince.get(name) ?? now;
-      if (!this.syncSince.has(name)) {
-        this.syncSince.set(name, now);
-        setTimeout(() => this.frames.request(), SYNC_HOLD_MS + 5).unref();
-      }
-      if (now - since < SYNC_HOLD_MS) return this.lastFrames.get(name);
-    } else this.syncSince.delete(name);
-    const frame = this.deps.host.frame(name, scrollOffset);
-    this.lastFrames.set(name, frame);
-    return frame;
+    this.painter.paint();
   }
 
   /** Scroll a lane's view `delta` rows back into history (negative: towards live). */

@@ -52,3 +52,16 @@ export const selectLayout = (state: Pick<AppState, 'size' | 'lanes' | 'isZoomed'
   memoValue = { panes, page: layout.page, pages: layout.pages, perPage, tooSmall: layout.tooSmall || (count > 0 && panes.length === 0) };
   return memoValue;
 };
+
+/** The terminal size of a lane: its pane's inside on its own page (or zoomed), never below 1×1. */
+export const paneSizeFor = (state: Pick<AppState, 'size' | 'lanes' | 'isZoomed' | 'focus'>, name: string): { cols: number; rows: number } => {
+  const index = Math.max(0, state.lanes.findIndex((l) => l.name === name));
+  const area = { cols: state.size.cols, rows: Math.max(1, state.size.rows - FOOTER_ROWS) };
+  const count = Math.max(1, state.lanes.length);
+  const zoomed = state.isZoomed && index === state.focus ? index : undefined;
+  const perPage = Math.max(1, computeLayout({ count, ...area, minPane: MIN_PANE }).perPage);
+  const layout = computeLayout({ count, ...area, minPane: MIN_PANE, ...(zoomed === undefined ? { page: Math.floor(index / perPage) } : { zoomed }) });
+  const pane = layout.panes.find((p) => p.index === index);
+  if (!pane) return { cols: Math.max(1, area.cols - 2), rows: Math.max(1, area.rows - 2) };
+  return { cols: Math.max(1, pane.rect.width - 2), rows: Math.max(1, pane.rect.height - 2) };
+};

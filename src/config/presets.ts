@@ -14,9 +14,19 @@ export const userShell = (env: NodeJS.ProcessEnv): string => {
  */
 export const builtinPresets = (env: NodeJS.ProcessEnv): Record<string, AgentPreset> => ({
   shell: { command: userShell(env), prompt: 'type' },
-  claude: { command: 'claude', prompt: 'arg', resumeArgs: ['--continue'] },
-  codex: { command: 'codex', prompt: 'arg', resumeArgs: ['resume', '--last'] },
+  claude: {
+    command: 'claude',
+    prompt: 'arg',
+    resumeArgs: ['--continue'],
+    status: { busy: ['esc to interrupt'], waiting: ['Do you want to', '❯ 1\\. Yes'] },
+  },
+  codex: {
+    command: 'codex',
+    prompt: 'arg',
+    resumeArgs: ['resume', '--last'],
+    status: { busy: ['[Ee]sc to interrupt'], waiting: ['Allow command\\?', 'Approve'] },
+  },
   aider: { command: 'aider', prompt: 'type' },
-  gemini: { command: 'gemini', prompt: 'type' },
+  gemini: { command: 'gemini', prompt: 'type', status: { busy: ['esc to cancel'], waiting: ['Waiting for user confirmation', 'Allow execution'] } },
   opencode: { command: 'opencode', prompt: 'type' },
 });

@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+const isRegExp = (text: string): boolean => {
+  try {
+    new RegExp(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** One agent preset as lanes runs it (SPEC §3): `command` is required once files are merged. */
 export const agentPresetSchema = z.strictObject({
   command: z.string().min(1),
@@ -7,6 +16,16 @@ export const agentPresetSchema = z.strictObject({
   env: z.record(z.string(), z.string()).optional(),
   resumeArgs: z.array(z.string()).optional(),
   prompt: z.enum(['arg', 'type', 'none']).optional(),
+  /**
+   * Regular expressions matched against the last lines of the agent's screen to refine its status:
+   * `waiting` (the agent asks you something) wins over `busy` (it says it is working).
+   */
+  status: z
+    .strictObject({
+      busy: z.array(z.string().refine(isRegExp, 'expected a regular expression')).optional(),
+      waiting: z.array(z.string().refine(isRegExp, 'expected a regular expression')).optional(),
+    })
+    .optional(),
 });
 
 /**

@@ -1,3 +1,4 @@
+import { builtinPresets } from '../../src/config/presets.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LanesError } from '../../src/core/errors.js';
@@ -73,9 +74,7 @@ describe('loadConfig: merging', () => {
     expect(config.setup).toEqual({ copy: ['a', 'b'], symlink: ['node_modules'], run: [] });
     expect(config.defaultAgent).toBe('robot');
     expect(config.agents.claude).toEqual({
-      command: 'claude',
-      prompt: 'arg',
-      resumeArgs: ['--continue'],
+      ...builtinPresets({}).claude,
       args: ['--model', 'opus'],
     });
     expect(config.agents.robot).toEqual({ command: 'robot', env: { A: 'user', B: 'repo' } });
