@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { syncDirectory, writeFileAtomic } from './atomic-file.js';
+import { stateDir } from './paths.js';
+import type { Repo } from './repo.js';
+
+/**
+ * One multi-step git operation (create, merge, teardown) as recorded before each of its steps, so
+ * that a crash at any step can be finished or rolled back on the next start (SPEC §8). `data`
+ * holds what recovery needs (old and new SHAs, paths, the lane), `step` the last step begun.
+ */
+export interface JournalEntry<Data = Record<string, unknown>> {
+  id: string;
+  op: 'create' | 'merge' | 'teardown';
+  lane: string;
+  /** pid of the process running the operation: a live owner's entry is never recovered. */
+  pid: number;
+  startedAt: string;
+  step: string;
+  data: Data;
+}
+
+/** Folder of journal entries: one file per operation in flight. */
+export const journalDir = (repo: Repo): string => join(stateDir(repo), 'journal');
+
+/**
+ * The journal of one repository. Every write is atomic and durable (temp file, fsync, rename,
+ * folder fsync) and happens *before* the step it describes; `finish` removes the entry once the
+ * operation is complete or rolled back.
+ */
+export class Journal {
+  readonly dir: string;
+
+  constructor(repo: Repo) {
+    this.dir = journalDir(repo);
+  }
+
+  /** Record a new operation about to take its first step. */
+  async begin<Data extends Record<string, unknown>>(op: JournalEntry['op'], lane: string, step: string, data: Data): Promise<JournalEntry<Data>> {
+    await mkdir(this.dir, { recursive: true });
+    const entry: JournalEntry<Data> = {
+      id: `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`,
+      op,
+      lane,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      step,
+      data,
+    };
+    await this.write(entry);
+    return entry;
+  }
+
+  /** Record the next step (and any data it adds) before taking it. */
+  async step<Data extends Record<string, unknown>>(entry: JournalEntry<Data>, step: string, data: Partial<Data> = {}): Promise<JournalEntry<Data>> {
+    const next = { ...entry, step, data: { ...entry.data, ...data } };
+    await this.write(next);
+    return next;
+  }
+
+  /** The operation is complete (or fully rolled back): forget it. */
+  async finish(entry: JournalEntry): Promise<void> {
+    await unlink(this.pathOf(entry.id)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    await syncDirectory(this.dir);
+  }
+
+  /** Every recorded operation, oldest first. Unreadable entries are returned as `undefined` data. */
+  async entries(): Promise<JournalEntry[]> {
+    let names: string[];
+    try {
+      names = (await readdir(this.dir)).filter((n) => n.endsWith('.json'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const entries: JournalEntry[] = [];
+    for (const name of names.sort()) {
+      try {
+        entries.push(JSON.parse(await readFile(join(this.dir, name), 'utf8')) as JournalEntry);
+      } catch {
+        // A half-written entry cannot exist (atomic writes); a foreign file is not ours to touch.
+      }
+    }
+    return entries;
+  }
+
+  /** Entries whose owner process is gone: operations a crash interrupted. */
+  async interrupted(): Promise<JournalEntry[]> {
+    return (await this.entries()).filter((entry) => entry.pid !== process.pid && !isAlive(entry.pid));
+  }
+
+  private pathOf(id: string): string {
+    return join(this.dir, `${id}.json`);
+  }
+
+  private write(entry: JournalEntry): Promise<void> {
+    return writeFileAtomic(this.pathOf(entry.id), `${JSON.stringify(entry, null, 2)}\n`);
+  }
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
