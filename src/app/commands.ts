@@ -104,6 +104,11 @@ export const runCommand = (controller: Controller, command: CommandId): void => 
     case 'help':
       store.setState({ overlay: { kind: 'help' } });
       return;
+    case 'ready': {
+      const lane = controller.focused();
+      if (lane) void controller.toggleReady(lane.name);
+      return;
+    }
     case 'overlaps':
       store.setState({ overlay: { kind: 'overlaps', selected: 0 } });
       return;

@@ -112,6 +112,7 @@ export class Controller {
       const runtime = this.lanes.get(record.name);
       if (runtime) runtime.record = record;
       else this.addLane(record);
+      patchLane(this.deps.store, record.name, { isReady: record.ready });
     }
     for (const name of [...this.lanes.keys()]) {
       if (!seen.has(name)) await this.removeLane(name);
@@ -223,6 +224,22 @@ export class Controller {
     await this.deps.stateStore
       .update((state) => ({ ...state, lanes: state.lanes.map((l) => (l.name === name ? { ...l, ...patch } : l)) }))
       .catch(() => undefined);
+  }
+
+  /** Mark or unmark a lane ready to merge (recorded in the state file, in the order marked). */
+  async toggleReady(name: string): Promise<void> {
+    const runtime = this.lanes.get(name);
+    if (!runtime) return;
+    const ready = !runtime.record.ready;
+    const readyAt = ready ? new Date().toISOString() : undefined;
+    await this.deps.stateStore
+      .update((state) => ({ ...state, lanes: state.lanes.map((l) => (l.name === name ? { ...l, ready, readyAt } : l)) }))
+      .then(() => {
+        runtime.record = { ...runtime.record, ready, ...(readyAt ? { readyAt } : {}) };
+        patchLane(this.deps.store, name, { isReady: ready });
+        notify(this.deps.store, ready ? `lane ${name} is ready to merge` : `lane ${name} is no longer marked ready`);
+      })
+      .catch((error: unknown) => notify(this.deps.store, `could not mark lane ${name}: ${error instanceof Error ? error.message : String(error)}`, 'error'));
   }
 
   /** Restart the lane's agent (ending the running one first). */

@@ -24,6 +24,8 @@ export interface LaneView {
   overlapCount: number;
   /** Touched files outside the lane's `--scope` globs. */
   outOfScope: number;
+  /** Marked ready to merge (`r`). */
+  isReady: boolean;
 }
 
 /** A new view of a lane, before anything was observed of it. */
@@ -37,6 +39,7 @@ export const newLaneView = (fields: Pick<LaneView, 'name' | 'branch' | 'agent'>)
   behind: 0,
   overlapCount: 0,
   outOfScope: 0,
+  isReady: false,
 });
 
 export interface NewLaneForm {

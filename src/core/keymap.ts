@@ -25,6 +25,7 @@ export type CommandId =
   | 'leave-type'
   | 'new-lane'
   | 'overlaps'
+  | 'ready'
   | 'pause'
   | 'restart'
   | 'zoom'
@@ -68,6 +69,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { id: 'new-lane', keys: ['n'], description: 'new lane: name, agent preset or command, optional task prompt', hint: 'new' },
   { id: 'pause', keys: ['p'], description: 'pause / resume the focused lane (freezes its whole process tree)', hint: 'pause' },
   { id: 'overlaps', keys: ['o'], description: 'overlap panel: every file touched by more than one lane, with the lanes', hint: 'overlaps' },
+  { id: 'ready', keys: ['r'], description: 'mark / unmark the focused lane ready to merge', hint: 'ready' },
   { id: 'restart', keys: ['R'], description: "restart the focused lane's agent" },
   { id: 'zoom', keys: ['z'], description: 'zoom / unzoom the focused lane', hint: 'zoom' },
   { id: 'page-next', keys: [']'], description: 'next page of lanes (when they do not fit on one screen)' },

@@ -22,6 +22,8 @@ export interface LaneRecord {
   /** ISO timestamp. */
   createdAt: string;
   ready: boolean;
+  /** ISO time the lane was marked ready: the merge queue takes lanes in this order. */
+  readyAt?: string;
   scope?: string[];
   /** A first task prompt, delivered once when the agent first starts. */
   prompt?: string;

@@ -25,6 +25,7 @@ export const laneRecordSchema = z.looseObject({
   forkPoint: z.string(),
   createdAt: z.string(),
   ready: z.boolean(),
+  readyAt: z.string().optional(),
   scope: z.array(z.string()).optional(),
   prompt: z.string().optional(),
   promptDelivered: z.boolean().optional(),

@@ -36,6 +36,7 @@ export const PaneFrame = memo(function PaneFrame({ number, lane, rect, isFocused
   const head = ` ${number} ${lane.name} `;
   const stat = ` ${status.symbol} ${statusLabel(lane.status)} `;
   const overlap = isOverlapping ? ` ⚠ ${lane.overlapCount} ` : '';
+  const ready = lane.isReady ? ' ✓ ready ' : '';
   const scope = lane.outOfScope > 0 ? ` ${lane.outOfScope} out of scope ` : '';
   const { added, modified, deleted } = lane.changes;
   const counts = added + modified + deleted > 0 ? ` +${added} ~${modified} -${deleted} ` : '';
@@ -53,6 +54,7 @@ export const PaneFrame = memo(function PaneFrame({ number, lane, rect, isFocused
   const modeText = take(mode);
   const statText = take(stat);
   const overlapText = take(overlap);
+  const readyText = take(ready);
   const scrollText = take(scroll);
   const scopeText = take(scope);
   const countsText = take(counts);
@@ -81,6 +83,7 @@ export const PaneFrame = memo(function PaneFrame({ number, lane, rect, isFocused
             {overlapText}
           </Text>
         ) : null}
+        {readyText ? <Text color={colors.ready}>{readyText}</Text> : null}
         {scrollText ? <Text color={colors.notice}>{scrollText}</Text> : null}
         {scopeText ? <Text color={colors.warning}>{scopeText}</Text> : null}
         {countsText ? <Text color={colors.muted}>{countsText}</Text> : null}

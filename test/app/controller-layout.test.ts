@@ -56,4 +56,17 @@ describe('Controller layout', () => {
     expect(rig.store.getState().mode).toBe('type');
     expect(rig.store.getState().lanes[0]?.status).toMatchObject({ kind: 'exited', code: 1 });
   });
+
+  it('marks the focused lane ready with r, in the state file and its title, and unmarks it', async () => {
+    rig = await makeRig(['alpha', 'beta']);
+    rig.router.feed('2');
+    rig.router.feed('r');
+    await vi.waitFor(() => expect(rig!.records.find((r) => r.name === 'beta')?.ready).toBe(true));
+    expect(rig.records.find((r) => r.name === 'beta')?.readyAt).toMatch(/^\d{4}-/);
+    expect(rig.records.find((r) => r.name === 'alpha')?.ready).toBe(false);
+    await vi.waitFor(() => expect(rig!.store.getState().lanes[1]?.isReady).toBe(true));
+    rig.router.feed('r');
+    await vi.waitFor(() => expect(rig!.records.find((r) => r.name === 'beta')?.ready).toBe(false));
+    expect(rig.store.getState().lanes[1]?.isReady).toBe(false);
+  });
 });

@@ -29,7 +29,7 @@ describe('key map', () => {
     expect(resolveKey(keymap, keyOf('n'))).toBe('new-lane');
     expect(resolveKey(keymap, keyOf('p'))).toBe('pause');
     expect(resolveKey(keymap, keyOf('R'))).toBe('restart');
-    expect(resolveKey(keymap, keyOf('r'))).toBeUndefined();
+    expect(resolveKey(keymap, keyOf('r'))).toBe('ready');
     expect(resolveKey(keymap, keyOf('z'))).toBe('zoom');
     expect(resolveKey(keymap, keyOf('\x1b[5~'))).toBe('scroll-up');
     expect(resolveKey(keymap, keyOf('\x1b[6~'))).toBe('scroll-down');
@@ -61,6 +61,6 @@ describe('key map', () => {
     // Every command appears in the help.
     const described = new Set(rows.map((r) => r.description));
     for (const command of COMMANDS) if (!command.group) expect(described.has(command.description)).toBe(true);
-    expect(footerHints(keymap).map((h) => h.label)).toEqual(['type', 'new', 'pause', 'overlaps', 'zoom', 'help', 'quit']);
+    expect(footerHints(keymap).map((h) => h.label)).toEqual(['type', 'new', 'pause', 'overlaps', 'ready', 'zoom', 'help', 'quit']);
   });
 });

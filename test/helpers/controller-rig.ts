@@ -51,7 +51,11 @@ export const makeRig = async (names: string[], size: { cols: number; rows: numbe
   const records = await Promise.all(names.map(record));
   const stateStore = {
     load: () => Promise.resolve({ state: { version: 1 as const, lanes: records } }),
-    update: (mutate: (state: { version: 1; lanes: LaneRecord[] }) => unknown) => Promise.resolve(mutate({ version: 1, lanes: records })),
+    update: async (mutate: (state: { version: 1; lanes: LaneRecord[] }) => { version: 1; lanes: LaneRecord[] } | Promise<{ version: 1; lanes: LaneRecord[] }>) => {
+      const next = await mutate({ version: 1, lanes: records.slice() });
+      records.splice(0, records.length, ...next.lanes);
+      return next;
+    },
   } as unknown as StateStore;
   const host = new FakeHost();
   const store = makeAppStore(size);
