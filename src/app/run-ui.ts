@@ -100,6 +100,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     router.dispose();
     tty.stdin.off('data', onData);
     tty.stdout.off('resize', onResize);
+    tty.stdin.off('end', onTtyGone);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
     process.off('SIGINT', onSignal);
@@ -133,10 +134,15 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     compositor.invalidate();
     ctl.frames.flush();
   };
+  const onTtyGone = (): void => {
+    // The window closed or the connection dropped: end cleanly without writing to it.
+    tty.markGone();
+    void close(129);
+  };
   const onCrash = (error: unknown): void => {
     // Restore the terminal first so the message is readable and the shell usable.
     tty.restore();
-    process.stderr.write(`lanes: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (!tty.isGone) process.stderr.write(`lanes: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     void close(70);
   };
 
@@ -150,6 +156,11 @@ export const runUi = async (options: UiOptions): Promise<number> => {
   tty.enter();
   tty.stdin.on('data', onData);
   tty.stdout.on('resize', onResize);
+  // Errors on the terminal (EIO after a hang-up) end lanes cleanly; the listeners stay so a late
+  // error after closing is not thrown.
+  tty.stdout.on('error', onTtyGone);
+  tty.stdin.on('error', onTtyGone);
+  tty.stdin.on('end', onTtyGone);
   let unsubscribe = (): void => undefined;
   try {
     ctl.applyLayout();

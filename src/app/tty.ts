@@ -47,13 +47,23 @@ export interface Tty {
   enter(): void;
   /** Give the terminal back; safe to call more than once. */
   restore(): void;
+  /** The terminal is gone (closed window, dropped connection): never write to it again. */
+  markGone(): void;
+  readonly isGone: boolean;
 }
 
 export const createTty = (stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): Tty => {
   let isEntered = false;
+  let isGone = false;
   return {
     stdin,
     stdout,
+    get isGone() {
+      return isGone;
+    },
+    markGone() {
+      isGone = true;
+    },
     size: () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 }),
     enter() {
       if (isEntered) return;
@@ -66,6 +76,7 @@ export const createTty = (stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream):
     restore() {
       if (!isEntered) return;
       isEntered = false;
+      if (isGone) return;
       try {
         stdout.write(RESTORE_SEQUENCE);
       } catch {

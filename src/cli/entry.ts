@@ -36,12 +36,15 @@ const launch = (argv: string[]): Promise<number> =>
       env: { ...process.env, [CHILD_MARK]: '1' },
     });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-    const onTerm = forward('SIGTERM');
-    // Keys like Ctrl-C reach the UI as bytes (raw mode); a hang-up reaches both processes. The
+    // Keys like Ctrl-C reach the UI as bytes (raw mode). A hang-up may reach only the launcher
+    // (when it leads the session): it is passed on, so the UI ends its agents cleanly. The
     // launcher stays alive until the UI is gone so it can clean up after it.
     process.on('SIGINT', () => undefined);
-    process.on('SIGHUP', () => undefined);
-    process.on('SIGTERM', onTerm);
+    process.on('SIGHUP', forward('SIGHUP'));
+    process.on('SIGTERM', forward('SIGTERM'));
+    // The terminal may be gone when the launcher writes its last words.
+    process.stdout.on('error', () => undefined);
+    process.stderr.on('error', () => undefined);
     child.on('exit', (code, signal) => {
       if (signal !== null) {
         try {

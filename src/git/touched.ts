@@ -3,15 +3,27 @@ import { mergeTouched, parseNameStatusZ, parseStatusZ, type TouchedFile } from '
 import { git, runGit, splitZ } from './exec.js';
 
 /**
+ * The merge base of two commits, or `fallback` when there is none (unrelated histories, a commit
+ * that is gone). Read-only.
+ */
+export const mergeBase = async (cwd: string, a: string, b: string, fallback: string): Promise<string> => {
+  const result = await runGit(['merge-base', a, b], { cwd, readOnly: true });
+  return result.code === 0 && result.stdout.trim() !== '' ? result.stdout.trim() : fallback;
+};
+
+/**
  * A lane's touched set (SPEC §5): files changed on its branch since the fork point ∪ staged,
- * unstaged and untracked (not ignored) files in its worktree. Background reads only
- * (`--no-optional-locks`): the agent's own `git add` / `git commit` never meet our index lock.
- * Throws {@link GitError} when the worktree cannot be read (gone, not a worktree).
+ * unstaged and untracked (not ignored) files in its worktree. "Since the fork point" is measured
+ * from the merge base of the base branch and HEAD, so a lane that merged the base into itself
+ * does not claim the base's changes as its own. Background reads only (`--no-optional-locks`):
+ * the agent's own `git add` / `git commit` never meet our index lock. Throws {@link GitError} when
+ * the worktree cannot be read (gone, not a worktree).
  */
 export const readTouched = async (lane: LaneRecord): Promise<TouchedFile[]> => {
   const options = { cwd: lane.worktree, readOnly: true };
+  const since = await mergeBase(lane.worktree, `refs/heads/${lane.base}`, 'HEAD', lane.forkPoint);
   const [diff, status] = await Promise.all([
-    git(['diff', '--name-status', '-z', '-M', lane.forkPoint, 'HEAD', '--'], options),
+    git(['diff', '--name-status', '-z', '-M', since, 'HEAD', '--'], options),
     git(['status', '--porcelain=v1', '-z', '--untracked-files=all'], options),
   ]);
   return mergeTouched(parseNameStatusZ(diff), parseStatusZ(status));

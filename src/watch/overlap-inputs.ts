@@ -1,7 +1,7 @@
 import type { LaneRecord } from '../core/lane.js';
 import { computeOverlaps, pairKey, type OverlapInput } from '../core/overlap.js';
 import type { TouchedFile } from '../core/touched.js';
-import { branchTips, changedBetween, predictConflictsAt } from '../git/touched.js';
+import { branchTips, changedBetween, mergeBase, predictConflictsAt } from '../git/touched.js';
 
 /** Base diffs of a few bases times a few dozen fork points; older entries are dropped first. */
 const MAX_CACHED_BASE_DIFFS = 256;
@@ -32,7 +32,7 @@ export class OverlapInputs {
     const baseChanged = new Map<string, Set<string>>();
     for (const { record } of lanes) {
       const baseTip = tips.get(record.base);
-      if (baseTip !== undefined) baseChanged.set(record.name, await this.baseDiff(baseTip, record));
+      if (baseTip !== undefined) baseChanged.set(record.name, await this.baseDiff(baseTip, tips.get(record.branch), record));
     }
     const conflicts = new Map<string, Set<string> | null>();
     const byName = new Map(lanes.map(({ record }) => [record.name, record]));
@@ -53,13 +53,18 @@ export class OverlapInputs {
     return { touched, baseChanged, conflicts };
   }
 
-  private async baseDiff(baseTip: string, record: LaneRecord): Promise<Set<string>> {
-    const key = `${baseTip}\0${record.forkPoint}`;
+  /**
+   * What the base changed that the lane has not taken in: since the merge base of the two tips
+   * (the fork point, or later once the lane merged the base into itself).
+   */
+  private async baseDiff(baseTip: string, branchTip: string | undefined, record: LaneRecord): Promise<Set<string>> {
+    const key = `${baseTip}\0${branchTip ?? record.forkPoint}`;
     const cached = this.baseDiffs.get(key);
     if (cached) return cached;
     let paths: Set<string>;
     try {
-      paths = await changedBetween(this.repoCwd, record.forkPoint, baseTip);
+      const since = branchTip === undefined ? record.forkPoint : await mergeBase(this.repoCwd, baseTip, branchTip, record.forkPoint);
+      paths = await changedBetween(this.repoCwd, since, baseTip);
     } catch (error) {
       this.onError(record.name, error);
       return new Set();
