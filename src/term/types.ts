@@ -41,7 +41,7 @@ export interface TerminalHost {
   spawn(request: SpawnRequest): Promise<void>;
   /** Write input to the agent's terminal at once (keys, paste). */
   write(id: string, data: string): void;
-  /** Resize the terminal (clamped to at least 1×1). */
+  /** Resize the terminal (clamped to at least 2×1, the emulator's smallest screen). */
   resize(id: string, cols: number, rows: number): void;
   /** Send a signal to the agent's process (group). */
   signal(id: string, signal: NodeJS.Signals): void;

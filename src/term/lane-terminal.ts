@@ -1,0 +1,297 @@
+import xtermHeadless from '@xterm/headless';
+import { spawn, type IDisposable, type IPty } from 'node-pty';
+import type { ScreenFrame } from '../core/screen.js';
+import { FlowControl, type FlowControlOptions, type FlowStats } from './flow-control.js';
+import { signalGroup } from './process-group.js';
+import { holdSlave, releaseSlave } from './slave-hold.js';
+import { ScreenSnapshot } from './snapshot.js';
+import { findSpawnProblem, parseHelperFailure } from './spawn-check.js';
+import type { SpawnRequest, TerminalEvent, TerminalModes } from './types.js';
+import { useCurrentWidths } from './unicode-width.js';
+
+const { Terminal } = xtermHeadless;
+type HeadlessTerminal = InstanceType<typeof Terminal>;
+
+/**
+ * How long kill() waits after SIGHUP + SIGTERM before SIGKILL. Agents save sessions and stop their
+ * tool subprocesses on SIGTERM; 3 s covers that on a loaded 2-core machine (the process-safety
+ * notes measured 3–5 s as enough), while a user closing a lane should not wait longer.
+ */
+const KILL_GRACE_MS = 3_000;
+/** After SIGKILL the exit is reported once the kernel reaped the process: 1 s is ample. */
+const KILL_CONFIRM_MS = 1_000;
+/** A title is shown in one pane header: longer is noise, and bounds what an agent can make us keep. */
+const MAX_TITLE_LENGTH = 256;
+/** No screen is wider or taller; a bad size must not make xterm allocate gigabytes. */
+const MAX_TERMINAL_SIZE = 4_096;
+/**
+ * xterm's smallest screen is 2 columns (it silently widens anything narrower); the PTY gets the
+ * same minimum so that the agent and the emulator never disagree about the width.
+ */
+const MIN_COLS = 2;
+const MIN_ROWS = 1;
+
+type State = 'new' | 'running' | 'exited' | 'failed' | 'disposed';
+
+/** Counters of the output path, for tests and the bench. */
+export interface LaneTerminalStats extends FlowStats {
+  /** `output` events emitted (coalesced: far fewer than chunks during a flood). */
+  outputEvents: number;
+}
+
+/**
+ * One agent's terminal: the agent process on a PTY, the headless emulator that keeps its screen,
+ * and the snapshot that turns the screen into styled lines. Everything is released by dispose().
+ */
+export class LaneTerminal {
+  readonly id: string;
+  private readonly request: SpawnRequest;
+  private readonly emit: (event: TerminalEvent) => void;
+  private readonly terminal: HeadlessTerminal;
+  private readonly snapshot: ScreenSnapshot;
+  private readonly subscriptions: IDisposable[] = [];
+  private pty: IPty | undefined;
+  private slaveFd: number | undefined;
+  private state: State = 'new';
+  private isOutputScheduled = false;
+  private isFirstOutput = true;
+  private helperFailure: string | undefined;
+  private readonly flow: FlowControl;
+  private outputEvents = 0;
+  private readonly exitWaiters = new Set<() => void>();
+  private killing: Promise<void> | undefined;
+
+  constructor(request: SpawnRequest, emit: (event: TerminalEvent) => void, options: FlowControlOptions = {}) {
+    this.id = request.id;
+    this.flow = new FlowControl({ pause: () => this.pty?.pause(), resume: () => this.pty?.resume() }, options);
+    this.request = request;
+    this.emit = emit;
+    this.terminal = new Terminal({
+      cols: clampSize(request.cols, MIN_COLS),
+      rows: clampSize(request.rows, MIN_ROWS),
+      scrollback: Math.max(0, Math.floor(request.scrollback) || 0),
+      // The buffer API (used by the snapshot) is "proposed" in xterm 6.
+      allowProposedApi: true,
+    });
+    useCurrentWidths(this.terminal);
+    this.snapshot = new ScreenSnapshot(this.terminal);
+    this.subscriptions.push(
+      // Replies to the agent's queries (cursor position, device attributes): TUIs wait for them.
+      this.terminal.onData((reply) => this.write(reply)),
+      this.terminal.onBell(() => this.emit({ type: 'bell', id: this.id })),
+      this.terminal.onTitleChange((title) => this.emit({ type: 'title', id: this.id, title: cleanTitle(title) })),
+    );
+  }
+
+  /** Start the agent. Never rejects: a start failure becomes a `failed` event. */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`terminal ${this.id} was already started`);
+    const problem = await findSpawnProblem(this.request);
+    if (this.state !== 'new') return; // disposed while checking
+    if (problem !== undefined) return this.fail(problem);
+    try {
+      this.pty = spawn(this.request.command, this.request.args, {
+        name: 'xterm-256color',
+        cols: this.terminal.cols,
+        rows: this.terminal.rows,
+        cwd: this.request.cwd,
+        env: { ...this.request.env, TERM: 'xterm-256color', COLORTERM: 'truecolor' },
+        // Buffers, not strings: no UTF-8 decoding in Node (xterm decodes bytes itself, also across
+        // chunk boundaries), and the byte counts of flow control are exact.
+        encoding: null,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return this.fail(`cannot start ${this.request.command}: ${message.split('\n')[0] ?? ''}`);
+    }
+    this.state = 'running';
+    this.slaveFd = holdSlave(this.pty);
+    this.subscriptions.push(
+      this.pty.onData((data) => this.receive(data as unknown as Buffer)),
+      this.pty.onExit(({ exitCode, signal }) => this.handleExit(exitCode, signal ?? 0)),
+    );
+  }
+
+  get isRunning(): boolean {
+    return this.state === 'running';
+  }
+
+  /** True from construction until start() has spawned the agent or failed. */
+  get isStarting(): boolean {
+    return this.state === 'new';
+  }
+
+  /** The agent's process id (and process group id), while it runs. */
+  get pid(): number | undefined {
+    return this.isRunning ? this.pty?.pid : undefined;
+  }
+
+  /** Input (keys, paste) goes to the PTY at once, never behind a frame. */
+  write(data: string): void {
+    if (this.isRunning) this.pty?.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    const safeCols = clampSize(cols, MIN_COLS);
+    const safeRows = clampSize(rows, MIN_ROWS);
+    if (safeCols === this.terminal.cols && safeRows === this.terminal.rows) return;
+    this.terminal.resize(safeCols, safeRows);
+    if (this.isRunning) this.pty?.resize(safeCols, safeRows);
+  }
+
+  /** Send a signal to the agent's whole process group (the agent is its group's leader). */
+  signal(signal: NodeJS.Signals): void {
+    const pid = this.pid;
+    if (pid !== undefined) signalGroup(pid, signal);
+  }
+
+  /**
+   * End the agent: SIGHUP and SIGTERM to its process group, SIGKILL after the grace period.
+   * Resolves once the exit was observed (or shortly after SIGKILL if it never is).
+   */
+  kill(): Promise<void> {
+    const pid = this.pid;
+    if (pid === undefined) return Promise.resolve();
+    this.killing ??= (async () => {
+      const startedAt = performance.now();
+      signalGroup(pid, 'SIGHUP');
+      signalGroup(pid, 'SIGTERM');
+      if (await this.waitForExit(KILL_GRACE_MS)) {
+        // The agent is gone; members of its group that ignored the signals (a child that traps
+        // TERM) get SIGKILL when the grace period ends, without holding up the caller.
+        const remainingMs = KILL_GRACE_MS - (performance.now() - startedAt);
+        setTimeout(() => signalGroup(pid, 'SIGKILL', false), Math.max(0, remainingMs)).unref();
+        return;
+      }
+      signalGroup(pid, 'SIGKILL');
+      await this.waitForExit(KILL_CONFIRM_MS);
+    })();
+    return this.killing;
+  }
+
+  frame(scrollOffset = 0): ScreenFrame {
+    return this.snapshot.frame(scrollOffset);
+  }
+
+  modes(): TerminalModes {
+    const modes = this.terminal.modes;
+    return {
+      bracketedPaste: modes.bracketedPasteMode,
+      applicationCursorKeys: modes.applicationCursorKeysMode,
+      mouseTracking: modes.mouseTrackingMode,
+      isAlternateScreen: this.terminal.buffer.active.type === 'alternate',
+      // Present in xterm 6; read defensively so an older emulator just never holds painting.
+      isSynchronizedOutput: (modes as { synchronizedOutputMode?: boolean }).synchronizedOutputMode === true,
+    };
+  }
+
+  flowStats(): LaneTerminalStats {
+    return { ...this.flow.stats, outputEvents: this.outputEvents };
+  }
+
+  /** Release the PTY, the emulator and every listener. A still running agent gets SIGHUP. */
+  dispose(): void {
+    if (this.state === 'disposed') return;
+    const wasRunning = this.isRunning;
+    this.state = 'disposed';
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.length = 0;
+    if (wasRunning && this.pty !== undefined) {
+      signalGroup(this.pty.pid, 'SIGHUP');
+      // Closing the master hangs up the terminal for anything that ignored the SIGHUP. Only while
+      // the agent runs: node-pty's destroy() signals the pid again, which after an exit could
+      // belong to another process by now.
+      (this.pty as IPty & { destroy?: () => void }).destroy?.();
+    }
+    this.pty = undefined;
+    releaseSlave(this.slaveFd);
+    this.slaveFd = undefined;
+    this.notifyExit();
+    this.snapshot.dispose();
+    this.terminal.dispose();
+  }
+
+  /** PTY → emulator, with flow control. */
+  private receive(chunk: Buffer): void {
+    if (this.state === 'disposed') return;
+    if (this.isFirstOutput) {
+      this.isFirstOutput = false;
+      this.helperFailure = parseHelperFailure(chunk.toString('utf8', 0, 200), this.request);
+    }
+    const size = chunk.length;
+    this.flow.received(size);
+    this.terminal.write(chunk, () => {
+      if (this.state === 'disposed') return;
+      this.flow.parsed(size);
+      this.scheduleOutput();
+    });
+  }
+
+  /**
+   * xterm parses in chunks and calls back once per chunk, so a flood would make thousands of
+   * `output` events per frame; one per macrotask is all the frame scheduler needs.
+   */
+  private scheduleOutput(): void {
+    if (this.isOutputScheduled) return;
+    this.isOutputScheduled = true;
+    setImmediate(() => this.flushOutput());
+  }
+
+  private flushOutput(): void {
+    if (!this.isOutputScheduled || this.state === 'disposed') return;
+    this.isOutputScheduled = false;
+    this.outputEvents += 1;
+    this.emit({ type: 'output', id: this.id });
+  }
+
+  private handleExit(code: number, signal: number): void {
+    if (this.state !== 'running') return;
+    const failure = code === 1 ? this.helperFailure : undefined;
+    this.state = failure === undefined ? 'exited' : 'failed';
+    this.notifyExit();
+    // node-pty reports the exit after closing the master: everything was read by now.
+    releaseSlave(this.slaveFd);
+    this.slaveFd = undefined;
+    // Report the exit after everything already read was parsed, so the last screen is complete.
+    this.terminal.write('', () => {
+      if (this.state === 'disposed') return;
+      this.flushOutput();
+      this.emit(failure === undefined ? { type: 'exit', id: this.id, code, signal } : { type: 'failed', id: this.id, reason: failure });
+    });
+  }
+
+  private fail(reason: string): void {
+    this.state = 'failed';
+    this.terminal.write(`lanes: ${reason}\r\n`, () => {
+      if (this.state === 'disposed') return;
+      this.emit({ type: 'failed', id: this.id, reason });
+    });
+  }
+
+  /** True when the agent exited within `ms`. */
+  private waitForExit(ms: number): Promise<boolean> {
+    if (!this.isRunning) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.exitWaiters.delete(done);
+        resolve(!this.isRunning);
+      };
+      const timer = setTimeout(done, ms);
+      this.exitWaiters.add(done);
+    });
+  }
+
+  private notifyExit(): void {
+    for (const waiter of [...this.exitWaiters]) waiter();
+  }
+}
+
+const clampSize = (value: number, min: number): number =>
+  Number.isFinite(value) ? Math.min(MAX_TERMINAL_SIZE, Math.max(min, Math.floor(value))) : min;
+
+/** Control characters (C0, DEL, C1) removed, length capped by code points. */
+const cleanTitle = (title: string): string => {
+  const clean = title.replace(/[\x00-\x1f\x7f-\x9f]/g, '');
+  return clean.length <= MAX_TITLE_LENGTH ? clean : Array.from(clean).slice(0, MAX_TITLE_LENGTH).join('');
+};
