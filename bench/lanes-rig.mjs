@@ -36,11 +36,34 @@ export const makeLanesRepo = async (agents) => {
   return { root, dir, env, ids: agents.map((a) => a.id) };
 };
 
+/** Node options for every lanes UI the bench starts (set by `--cpu-prof`). */
+let defaultNodeOptions = [];
+
+/**
+ * Profile every lanes UI the bench starts: `--cpu-prof` into `dir` (the launcher passes its own
+ * options on to the UI process; agents do not get them, unlike with NODE_OPTIONS). Profiles are
+ * written when a process exits normally, so such UIs are quit with q, y instead of being killed.
+ */
+export const profileLanesInto = (dir) => {
+  defaultNodeOptions = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+};
+
+/** Quit the UI the way a user does (Ctrl-q leaves type mode; q asks; y confirms), then kill what is left. */
+const quit = async (outer) => {
+  for (const key of ['\x11', 'q', 'y']) {
+    outer.write(key);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  // lanes gives agents 3 s to end after SIGTERM before it exits.
+  await Promise.race([outer.exited, new Promise((resolve) => setTimeout(resolve, 8000))]);
+  await outer.dispose();
+};
+
 /**
  * Start the UI on `repo` in an outer terminal and wait until every agent printed its READY marker
- * on the outer screen. `nodeOptions` goes to the UI process only (e.g. --cpu-prof), not to agents.
+ * on the outer screen. `nodeOptions` go to the lanes processes only, not to the agents.
  */
-export const startLanes = async (repo, { nodeOptions = [], timeoutMs = 30_000 } = {}) => {
+export const startLanes = async (repo, { nodeOptions = defaultNodeOptions, timeoutMs = 30_000 } = {}) => {
   const outer = new OuterPty({ file: process.execPath, args: [...nodeOptions, LANES_BIN], cwd: repo.dir, env: repo.env });
   try {
     await outer.waitForMarkers(repo.ids.map(readyMarker), timeoutMs);
@@ -48,7 +71,8 @@ export const startLanes = async (repo, { nodeOptions = [], timeoutMs = 30_000 } 
     // The launcher runs the UI as its only child: node with the built CLI entry.
     const ui = childrenOf(launcher).find((pid) => commandLine(pid).startsWith(process.execPath));
     if (ui === undefined) throw new Error('could not find the lanes UI process under the launcher');
-    return { outer, launcher, ui, muxPids: [launcher, ui], dispose: () => outer.dispose() };
+    const isProfiled = nodeOptions.includes('--cpu-prof');
+    return { outer, launcher, ui, muxPids: [launcher, ui], dispose: () => (isProfiled ? quit(outer) : outer.dispose()) };
   } catch (error) {
     await outer.dispose();
     throw error;

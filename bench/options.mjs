@@ -17,7 +17,7 @@ const DEFAULT = {
   steadyWarmupMs: 2000,
   idleSeconds: 10,
   // Statuses settle 3 s after an agent's last output (core/status.ts): measure after that.
-  idleWarmupMs: 4000,
+  idleWarmupMs: 5000,
 };
 
 const QUICK = {
@@ -36,17 +36,20 @@ const QUICK = {
 
 export const SECTIONS = ['throughput', 'latency', 'steady', 'idle'];
 
-const USAGE = `usage: node bench/run.mjs [--quick] [--only SECTION[,SECTION]] [--reps N]
-  --quick   small sizes and one repetition: a smoke test (< 60 s), not a measurement
-  --only    run some of: ${SECTIONS.join(', ')}
-  --reps    repetitions of each flood (default ${DEFAULT.floodReps})
+const USAGE = `usage: node bench/run.mjs [--quick] [--only SECTION[,SECTION]] [--reps N] [--cpu-prof DIR]
+  --quick     small sizes and one repetition: a smoke test (< 60 s), not a measurement
+  --only      run some of: ${SECTIONS.join(', ')}
+  --reps      repetitions of each flood (default ${DEFAULT.floodReps})
+  --cpu-prof  write a V8 CPU profile of every lanes process into DIR (slows lanes down: for
+              finding causes, not for numbers)
 Run \`npm run build\` first (npm run bench does).`;
 
-/** Parses argv; returns { settings, sections, isQuick } or { help } / { error }. */
+/** Parses argv; returns { settings, sections, isQuick, profileDir } or { help } / { error }. */
 export const parseOptions = (argv) => {
   let isQuick = false;
   let sections = SECTIONS;
   let reps;
+  let profileDir;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') isQuick = true;
@@ -59,8 +62,11 @@ export const parseOptions = (argv) => {
     } else if (arg === '--reps' || arg.startsWith('--reps=')) {
       reps = Number(arg.includes('=') ? arg.slice(7) : argv[++i]);
       if (!Number.isInteger(reps) || reps < 1) return { error: `--reps needs a whole number ≥ 1\n${USAGE}` };
+    } else if (arg === '--cpu-prof' || arg.startsWith('--cpu-prof=')) {
+      profileDir = arg.includes('=') ? arg.slice(11) : argv[++i];
+      if (!profileDir) return { error: `--cpu-prof needs a folder\n${USAGE}` };
     } else return { error: `unknown option: ${arg}\n${USAGE}` };
   }
   const settings = { ...(isQuick ? QUICK : DEFAULT), ...(reps === undefined ? {} : { floodReps: reps }) };
-  return { settings, sections, isQuick };
+  return { settings, sections, isQuick, profileDir };
 };

@@ -5,15 +5,16 @@
  * Usage: npm run bench [-- --quick]   (see options.mjs; method: notes/performance-research.md §1).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanupAll, installCleanupHandlers } from './cleanup.mjs';
 import { writeMixedCorpus, writeSeqCorpus } from './corpus.mjs';
 import { growAgentSet, makeAgentSet } from './agent-set.mjs';
 import { runCpuVariant } from './cpu.mjs';
 import { makeTempDir } from './fixtures.mjs';
+import { profileLanesInto } from './lanes-rig.mjs';
 import { prepareLatency, runLatencyVariant } from './latency.mjs';
 import { parseOptions } from './options.mjs';
 import { cpuReport, latencyReport, throughputReport } from './report.mjs';
@@ -41,10 +42,10 @@ const checkPrerequisites = () => {
   if (!existsSync('/proc/self/stat')) throw new Error('the bench reads /proc: Linux only');
 };
 
-const header = (settings, isQuick) => {
+const header = (settings, isQuick, profileDir) => {
   const mb = (bytes) => `${bytes / 1e6} MB`;
   return [
-    `lanes bench${isQuick ? ' (--quick: a smoke test, the numbers mean little)' : ''}`,
+    `lanes bench${isQuick ? ' (--quick: a smoke test, the numbers mean little)' : ''}${profileDir ? ' (lanes profiled: slower than it is)' : ''}`,
     `lanes ${tryRun('git', ['rev-parse', '--short', 'HEAD']) ?? '?'} · node ${process.version} · ${tryRun('tmux', ['-V']) ?? 'tmux ?'} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
     `outer terminal 120×40 · floods: ${mb(settings.floodBytes)} through 1 lane, 4 lanes × ${mb(settings.floodBytesEach4)} (${mb(4 * settings.floodBytesEach4)} in total), ${settings.floodReps} interleaved repetitions`,
     '',
@@ -155,11 +156,15 @@ const main = async () => {
     console.error(parsed.error);
     return 2;
   }
-  const { settings, sections, isQuick } = parsed;
+  const { settings, sections, isQuick, profileDir } = parsed;
   checkPrerequisites();
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    profileLanesInto(resolve(profileDir));
+  }
   installCleanupHandlers();
   const start = performance.now();
-  const out = [header(settings, isQuick)];
+  const out = [header(settings, isQuick, profileDir)];
   try {
     const corpora = sections.includes('throughput') || sections.includes('latency') ? await makeCorpora(settings, sections) : undefined;
     if (sections.includes('throughput')) {

@@ -16,4 +16,9 @@ describe('bench options', () => {
     expect(parseOptions(['--only', 'nope']).error).toContain('unknown section');
     expect(parseOptions(['--frobnicate']).error).toContain('unknown option');
   });
+
+  it('takes a folder for CPU profiles', () => {
+    expect(parseOptions(['--cpu-prof', 'profiles']).profileDir).toBe('profiles');
+    expect(parseOptions(['--cpu-prof']).error).toContain('needs a folder');
+  });
 });
