@@ -5,7 +5,7 @@
  * process; tmux: server and client — never the agents. Memory (RSS) is read at the end of the run.
  */
 import { fileURLToPath } from 'node:url';
-import { cpuSecondsOf, rssMb } from './procs.mjs';
+import { cpuSeconds, rssMb } from './procs.mjs';
 import { releaseAgents, shellQuote } from './fixtures.mjs';
 import { startLanes } from './lanes-rig.mjs';
 import { startTmux } from './tmux-rig.mjs';
@@ -17,7 +17,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Starts `mux` on an agent set; with `isSteady` every agent streams, otherwise all stay idle. Lets
  * it settle for `warmupMs`, then measures CPU over `seconds`. Resolves with
- * { cpuPercent, outerKbps, rss: [{ what, mb }] } or { error }.
+ * { cpuPercent, outerKbps, processes: [{ what, cpuPercent, mb }] } or { error }.
  */
 export const runCpuVariant = async (mux, set, { isSteady, seconds, warmupMs }) => {
   let session;
@@ -26,24 +26,30 @@ export const runCpuVariant = async (mux, set, { isSteady, seconds, warmupMs }) =
     session.outer.setScreen(false);
     if (isSteady) await releaseAgents(set.agents, (agent) => `exec node ${shellQuote(STEADY_AGENT)} ${agent.id}`);
     await sleep(warmupMs);
-    const pids = session.muxPids;
-    const cpuBefore = cpuSecondsOf(pids);
+    const processes =
+      mux === 'lanes'
+        ? [
+            { what: 'lanes UI process', pid: session.ui },
+            { what: 'lanes launcher', pid: session.launcher },
+          ]
+        : [
+            { what: 'tmux server', pid: session.server },
+            { what: 'tmux client', pid: session.client },
+          ];
+    for (const p of processes) p.cpuBefore = cpuSeconds(p.pid);
     const bytesBefore = session.outer.bytes;
     const start = performance.now();
     await sleep(seconds * 1000);
     const wall = (performance.now() - start) / 1000;
-    const cpu = cpuSecondsOf(pids) - cpuBefore;
-    const rss =
-      mux === 'lanes'
-        ? [
-            { what: 'UI process', mb: rssMb(session.ui) },
-            { what: 'launcher', mb: rssMb(session.launcher) },
-          ]
-        : [
-            { what: 'server', mb: rssMb(session.server) },
-            { what: 'client', mb: rssMb(session.client) },
-          ];
-    return { cpuPercent: (cpu / wall) * 100, outerKbps: (session.outer.bytes - bytesBefore) / 1000 / wall, rss };
+    for (const p of processes) {
+      p.cpuPercent = ((cpuSeconds(p.pid) - p.cpuBefore) / wall) * 100;
+      p.mb = rssMb(p.pid);
+    }
+    return {
+      cpuPercent: processes.reduce((sum, p) => sum + p.cpuPercent, 0),
+      outerKbps: (session.outer.bytes - bytesBefore) / 1000 / wall,
+      processes: processes.map(({ what, cpuPercent, mb }) => ({ what, cpuPercent, mb })),
+    };
   } catch (error) {
     return { error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
   } finally {

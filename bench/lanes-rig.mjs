@@ -52,6 +52,7 @@ export const profileLanesInto = (dir) => {
 const quit = async (outer) => {
   for (const key of ['\x11', 'q', 'y']) {
     outer.write(key);
+    // Time for the dialog to open before its answer arrives.
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   // lanes gives agents 3 s to end after SIGTERM before it exits.
@@ -61,7 +62,8 @@ const quit = async (outer) => {
 
 /**
  * Start the UI on `repo` in an outer terminal and wait until every agent printed its READY marker
- * on the outer screen. `nodeOptions` go to the lanes processes only, not to the agents.
+ * on the outer screen. `nodeOptions` go to the lanes processes only, not to the agents. The UI and
+ * its agents are up in 1.5–3 s here; the 30 s limit only matters on a badly overloaded machine.
  */
 export const startLanes = async (repo, { nodeOptions = defaultNodeOptions, timeoutMs = 30_000 } = {}) => {
   const outer = new OuterPty({ file: process.execPath, args: [...nodeOptions, LANES_BIN], cwd: repo.dir, env: repo.env });
@@ -82,7 +84,6 @@ export const startLanes = async (repo, { nodeOptions = defaultNodeOptions, timeo
 /** Enter type mode on lane number `n` (1-based) and wait for the footer to say TYPE. */
 export const enterTypeMode = async (session, n) => {
   session.outer.write(String(n));
-  await new Promise((resolve) => setTimeout(resolve, 100));
   session.outer.write('\r');
   await session.outer.waitForScreen((s) => s.split('\n').at(-1).includes('TYPE'), 'the footer to show TYPE');
 };

@@ -14,7 +14,9 @@ import { makeFifo, makeTempDir, releaseAgents, shellQuote, writeAgent } from './
 import { enterTypeMode, makeLanesRepo, startLanes } from './lanes-rig.mjs';
 import { startTmux } from './tmux-rig.mjs';
 
+/** A probe not echoed within 2 s counts as lost (100× tmux's worst case; keeps a stuck run short). */
 const PROBE_TIMEOUT_MS = 2000;
+/** Erases are only waited for to start the next probe from a quiet screen; 1 s is plenty. */
 const ERASE_TIMEOUT_MS = 1000;
 /** The flood gets this long to reach full speed before the first probe. */
 const FLOOD_WARMUP_MS = 1000;

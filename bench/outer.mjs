@@ -109,7 +109,7 @@ export class OuterPty {
     return undefined;
   }
 
-  /** Wait until the screen (fully parsed) satisfies `predicate`. */
+  /** Wait until the screen (fully parsed) satisfies `predicate`; polled every 20 ms (setup only). */
   async waitForScreen(predicate, what, timeoutMs = 20_000) {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
@@ -124,7 +124,7 @@ export class OuterPty {
     if (!this.hasExited) this.pty.write(data);
   }
 
-  /** Kill the program and everything it started. */
+  /** Kill the program and everything it started; an exit is waited for at most 2 s (SIGKILL is quick). */
   async kill() {
     if (!this.hasExited) killTree(this.pid);
     await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 2000))]);

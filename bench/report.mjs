@@ -54,27 +54,30 @@ export const latencyReport = (variants) => {
   return [table(['echo latency (ms)', 'keys', 'p50', 'p90', 'p99', 'max', 'lost'], rows), ...(notes.length > 0 ? ['', 'failed runs:', ...notes] : [])].join('\n');
 };
 
-/** CPU % of one core, per scenario, and memory at the end of the steady run. */
+/** CPU % of one core, per scenario; per process, with memory at the end of the steady run. */
 export const cpuReport = (scenarios) => {
   const rows = [];
   const notes = [];
-  let rssRows = [];
+  const perProcess = new Map();
   for (const s of scenarios) {
     const lanes = field(s.runs.lanes, 'cpuPercent');
     const tmux = field(s.runs.tmux, 'cpuPercent');
     rows.push([s.label, spread(lanes, 2), spread(tmux, 2), ratio(median(pairedRatios(lanes, tmux))), spread(field(s.runs.lanes, 'outerKbps'), 1), spread(field(s.runs.tmux, 'outerKbps'), 1)]);
-    for (const v of ['lanes', 'tmux']) notes.push(...errorsOf(`${s.label}, ${v}`, s.runs[v]));
-    if (s.kind === 'steady') {
-      const last = (runs) => [...runs].reverse().find((r) => !r.error);
-      const entries = [
-        ...(last(s.runs.lanes)?.rss ?? []).map((e) => [`lanes ${e.what}`, num(e.mb, 1)]),
-        ...(last(s.runs.tmux)?.rss ?? []).map((e) => [`tmux ${e.what}`, num(e.mb, 1)]),
-      ];
-      rssRows = entries;
+    for (const v of ['lanes', 'tmux']) {
+      notes.push(...errorsOf(`${s.label}, ${v}`, s.runs[v]));
+      for (const run of s.runs[v].filter((r) => r && !r.error)) {
+        for (const p of run.processes) {
+          if (!perProcess.has(p.what)) perProcess.set(p.what, { steady: [], idle: [], mb: undefined });
+          const entry = perProcess.get(p.what);
+          entry[s.kind].push(p.cpuPercent);
+          if (s.kind === 'steady') entry.mb = p.mb;
+        }
+      }
     }
   }
+  const processRows = [...perProcess].map(([what, e]) => [what, spread(e.steady, 2), spread(e.idle, 2), num(e.mb, 1)]);
   const parts = [table(['CPU (% of one core, median (min–max))', 'lanes', 'tmux', 'lanes/tmux', 'lanes out KB/s', 'tmux out KB/s'], rows)];
-  if (rssRows.length > 0) parts.push('', table(['RSS at the end of the steady run', 'MB'], rssRows));
+  if (processRows.length > 0) parts.push('', table(['per process', 'steady CPU %', 'idle CPU %', 'RSS MB (end of steady run)'], processRows));
   if (notes.length > 0) parts.push('', 'failed runs:', ...notes);
   return parts.join('\n');
 };

@@ -42,12 +42,12 @@ const checkPrerequisites = () => {
   if (!existsSync('/proc/self/stat')) throw new Error('the bench reads /proc: Linux only');
 };
 
-const header = (settings, isQuick, profileDir) => {
+const header = (settings, sections, isQuick, profileDir) => {
   const mb = (bytes) => `${bytes / 1e6} MB`;
   return [
     `lanes bench${isQuick ? ' (--quick: a smoke test, the numbers mean little)' : ''}${profileDir ? ' (lanes profiled: slower than it is)' : ''}`,
     `lanes ${tryRun('git', ['rev-parse', '--short', 'HEAD']) ?? '?'} · node ${process.version} · ${tryRun('tmux', ['-V']) ?? 'tmux ?'} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
-    `outer terminal 120×40 · floods: ${mb(settings.floodBytes)} through 1 lane, 4 lanes × ${mb(settings.floodBytesEach4)} (${mb(4 * settings.floodBytesEach4)} in total), ${settings.floodReps} interleaved repetitions`,
+    `outer terminal 120×40${sections.includes('throughput') ? ` · floods: ${mb(settings.floodBytes)} through 1 lane, 4 lanes × ${mb(settings.floodBytesEach4)} (${mb(4 * settings.floodBytesEach4)} in total), ${settings.floodReps} interleaved repetitions` : ''}`,
     '',
   ].join('\n');
 };
@@ -164,7 +164,7 @@ const main = async () => {
   }
   installCleanupHandlers();
   const start = performance.now();
-  const out = [header(settings, isQuick, profileDir)];
+  const out = [header(settings, sections, isQuick, profileDir)];
   try {
     const corpora = sections.includes('throughput') || sections.includes('latency') ? await makeCorpora(settings, sections) : undefined;
     if (sections.includes('throughput')) {
@@ -178,7 +178,7 @@ const main = async () => {
   } finally {
     await cleanupAll();
   }
-  out.push(`total ${((performance.now() - start) / 1000).toFixed(0)} s`);
+  out.push(`total ${((performance.now() - start) / 1000).toFixed(0)} s · load at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(out.join('\n'));
   return 0;
 };

@@ -14,7 +14,8 @@ const run = promisify(execFile);
 let serial = 0;
 
 /**
- * Start tmux with one pane per agent and wait until every agent printed its READY marker.
+ * Start tmux with one pane per agent and wait until every agent printed its READY marker (well
+ * under a second here; the limit only matters on an overloaded machine).
  * @param {Array<{ id: string, command: string }>} agents
  */
 export const startTmux = async (agents, { timeoutMs = 20_000 } = {}) => {
