@@ -7,6 +7,7 @@ import { holdSlave, releaseSlave } from './slave-hold.js';
 import { ScreenSnapshot } from './snapshot.js';
 import { findSpawnProblem, parseHelperFailure } from './spawn-check.js';
 import type { SpawnRequest, TerminalEvent, TerminalModes } from './types.js';
+import { MIN_COLS, MIN_ROWS, clampSize, cleanTitle } from './terminal-limits.js';
 import { useCurrentWidths } from './unicode-width.js';
 
 const { Terminal } = xtermHeadless;
@@ -20,17 +21,6 @@ type HeadlessTerminal = InstanceType<typeof Terminal>;
 const KILL_GRACE_MS = 3_000;
 /** After SIGKILL the exit is reported once the kernel reaped the process: 1 s is ample. */
 const KILL_CONFIRM_MS = 1_000;
-/** A title is shown in one pane header: longer is noise, and bounds what an agent can make us keep. */
-const MAX_TITLE_LENGTH = 256;
-/** No screen is wider or taller; a bad size must not make xterm allocate gigabytes. */
-const MAX_TERMINAL_SIZE = 4_096;
-/**
- * xterm's smallest screen is 2 columns (it silently widens anything narrower); the PTY gets the
- * same minimum so that the agent and the emulator never disagree about the width.
- */
-const MIN_COLS = 2;
-const MIN_ROWS = 1;
-
 type State = 'new' | 'running' | 'exited' | 'failed' | 'disposed';
 
 /** Counters of the output path, for tests and the bench. */
@@ -136,7 +126,12 @@ export class LaneTerminal {
     const safeRows = clampSize(rows, MIN_ROWS);
     if (safeCols === this.terminal.cols && safeRows === this.terminal.rows) return;
     this.terminal.resize(safeCols, safeRows);
-    if (this.isRunning) this.pty?.resize(safeCols, safeRows);
+    if (!this.isRunning) return;
+    try {
+      this.pty?.resize(safeCols, safeRows);
+    } catch {
+      // The agent exited and node-pty closed the PTY before its exit event reached us.
+    }
   }
 
   /** Send a signal to the agent's whole process group (the agent is its group's leader). */
@@ -286,12 +281,3 @@ export class LaneTerminal {
     for (const waiter of [...this.exitWaiters]) waiter();
   }
 }
-
-const clampSize = (value: number, min: number): number =>
-  Number.isFinite(value) ? Math.min(MAX_TERMINAL_SIZE, Math.max(min, Math.floor(value))) : min;
-
-/** Control characters (C0, DEL, C1) removed, length capped by code points. */
-const cleanTitle = (title: string): string => {
-  const clean = title.replace(/[\x00-\x1f\x7f-\x9f]/g, '');
-  return clean.length <= MAX_TITLE_LENGTH ? clean : Array.from(clean).slice(0, MAX_TITLE_LENGTH).join('');
-};

@@ -153,6 +153,26 @@ describe('LaneTerminal on a real PTY', () => {
     expect(fixture.text(id, 1_000)[0]).toBe('1');
   });
 
+  it('reports the input modes the agent asked for', async () => {
+    const id = await fixture.spawn('cat');
+    expect(fixture.host.modes(id)).toEqual({
+      bracketedPaste: false,
+      applicationCursorKeys: false,
+      mouseTracking: 'none',
+      isAlternateScreen: false,
+      isSynchronizedOutput: false,
+    });
+    const modesOn = await fixture.spawn('sh', ['-c', "printf '\\033[?2004h\\033[?1h\\033[?1002h\\033[?2026h\\033[?1049h'; sleep 100"]);
+    await waitFor(() => fixture.host.modes(modesOn)?.isAlternateScreen, 5_000, 'the modes to be set');
+    expect(fixture.host.modes(modesOn)).toEqual({
+      bracketedPaste: true,
+      applicationCursorKeys: true,
+      mouseTracking: 'drag',
+      isAlternateScreen: true,
+      isSynchronizedOutput: true,
+    });
+  });
+
   it('strips control characters from titles and reports the bell', async () => {
     const id = await fixture.spawn('sh', ['-c', "printf '\\033]0;my\\001 title\\007\\007'"]);
     const title = await fixture.waitForEvent(id, 'title');
