@@ -175,6 +175,10 @@ const main = async () => {
     }
     const kinds = ['steady', 'idle'].filter((k) => sections.includes(k));
     if (kinds.length > 0) out.push('3–4. CPU of the multiplexer processes (lanes: launcher + UI; tmux: server + client; agents excluded)', await section('cpu', () => cpu(settings, kinds)), '');
+  } catch (error) {
+    // What was measured before the failure is still worth seeing.
+    console.log(out.join('\n'));
+    throw error;
   } finally {
     await cleanupAll();
   }
