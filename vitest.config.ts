@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'test/**/*.test.mjs'],
     // Real git and real pseudo-terminals are slower than pure code on a 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+/**
+ * lanes benchmark: flood throughput, keystroke echo latency, CPU while agents stream and while
+ * they idle — lanes side by side with tmux (and the raw PTY floor) in one run, on this machine.
+ * Usage: npm run bench [-- --quick]   (see options.mjs; method: notes/performance-research.md §1).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cleanupAll, installCleanupHandlers } from './cleanup.mjs';
+import { writeMixedCorpus, writeSeqCorpus } from './corpus.mjs';
+import { growAgentSet, makeAgentSet } from './agent-set.mjs';
+import { runCpuVariant } from './cpu.mjs';
+import { makeTempDir } from './fixtures.mjs';
+import { profileLanesInto } from './lanes-rig.mjs';
+import { prepareLatency, runLatencyVariant } from './latency.mjs';
+import { parseOptions } from './options.mjs';
+import { cpuReport, latencyReport, throughputReport } from './report.mjs';
+import { VARIANTS, runFloodVariant } from './throughput.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const startedAt = performance.now();
+const progress = (text) => process.stderr.write(`bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)} s: ${text}\n`);
+
+/** `list` rotated left by `n`: each repetition starts with another variant. */
+const rotate = (list, n) => list.map((_, i) => list[(i + n) % list.length]);
+
+const tryRun = (file, args) => {
+  try {
+    return execFileSync(file, args, { encoding: 'utf8', cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+};
+
+const checkPrerequisites = () => {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'entry.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+  if (tryRun('tmux', ['-V']) === undefined) throw new Error('tmux is not installed: the bench compares lanes with tmux');
+  if (!existsSync('/proc/self/stat')) throw new Error('the bench reads /proc: Linux only');
+};
+
+const header = (settings, sections, isQuick, profileDir) => {
+  const mb = (bytes) => `${bytes / 1e6} MB`;
+  return [
+    `lanes bench${isQuick ? ' (--quick: a smoke test, the numbers mean little)' : ''}${profileDir ? ' (lanes profiled: slower than it is)' : ''}`,
+    `lanes ${tryRun('git', ['rev-parse', '--short', 'HEAD']) ?? '?'} · node ${process.version} · ${tryRun('tmux', ['-V']) ?? 'tmux ?'} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `outer terminal 120×40${sections.includes('throughput') ? ` · floods: ${mb(settings.floodBytes)} through 1 lane, 4 lanes × ${mb(settings.floodBytesEach4)} (${mb(4 * settings.floodBytesEach4)} in total), ${settings.floodReps} interleaved repetitions` : ''}`,
+    '',
+  ].join('\n');
+};
+
+const section = async (name, fn) => {
+  const start = performance.now();
+  progress(`${name}…`);
+  const text = await fn();
+  progress(`${name} done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+  return text;
+};
+
+/** Agent sets are made once and shared by the scenarios with as many lanes. */
+const sets = {};
+const agentSet = async (count) => {
+  if (count === 8) return (sets[8] ??= await growAgentSet(await agentSet(4), 8));
+  if (sets[8] && count === 4) throw new Error('the 4-lane set has grown to 8 lanes');
+  return (sets[count] ??= await makeAgentSet(count === 1 ? 'a' : 'q', count));
+};
+
+const throughput = async (settings, corpora) => {
+  const plan = [
+    { label: 'mixed, 1 lane', file: corpora.mixed, lanes: 1 },
+    { label: 'seq, 1 lane', file: corpora.seq, lanes: 1 },
+    { label: 'mixed, 4 lanes', file: corpora.mixedEach, lanes: 4 },
+    { label: 'seq, 4 lanes', file: corpora.seqEach, lanes: 4 },
+  ];
+  const scenarios = [];
+  for (const s of plan) {
+    scenarios.push({ ...s, set: await agentSet(s.lanes), totalBytes: statSync(s.file).size * s.lanes, runs: { lanes: [], tmux: [], raw: [] } });
+  }
+  for (let rep = 0; rep < settings.floodReps; rep++) {
+    for (const [i, s] of scenarios.entries()) {
+      for (const variant of rotate(VARIANTS, rep + i)) {
+        const result = await runFloodVariant(variant, s, { timeoutMs: settings.floodTimeoutMs });
+        s.runs[variant][rep] = result;
+        progress(`flood ${rep + 1}/${settings.floodReps} ${s.label} ${variant}: ${result.error ?? `${result.mbps.toFixed(1)} MB/s`}`);
+      }
+    }
+  }
+  return throughputReport(scenarios);
+};
+
+const latency = async (settings, floodFile) => {
+  const prepared = await prepareLatency();
+  const variants = [
+    { key: 'lanes-idle', label: 'lanes, other lane idle', mux: 'lanes', isFlood: false, runs: [] },
+    { key: 'tmux-idle', label: 'tmux, other pane idle', mux: 'tmux', isFlood: false, runs: [] },
+    { key: 'lanes-flood', label: 'lanes, other lane flooding', mux: 'lanes', isFlood: true, runs: [] },
+    { key: 'tmux-flood', label: 'tmux, other pane flooding', mux: 'tmux', isFlood: true, runs: [] },
+  ];
+  for (let run = 0; run < settings.latencyRuns; run++) {
+    for (const v of rotate(variants, run)) {
+      const result = await runLatencyVariant(v.mux, v.isFlood, prepared, { keys: settings.latencyKeys, seed: run + 1, floodFile });
+      v.runs.push(result);
+      progress(`latency ${run + 1}/${settings.latencyRuns} ${v.label}: ${result.error ?? `${result.latencies.length} keys`}`);
+    }
+  }
+  return latencyReport(variants);
+};
+
+const cpu = async (settings, kinds) => {
+  const scenarios = [];
+  for (const kind of kinds) {
+    const isSteady = kind === 'steady';
+    const set = await agentSet(isSteady ? 4 : 8);
+    const label = isSteady ? '4 lanes, each 20 lines/s' : '8 idle lanes';
+    const runs = { lanes: [], tmux: [] };
+    const count = isSteady ? settings.steadyRuns : 1;
+    const options = isSteady
+      ? { isSteady, seconds: settings.steadySeconds, warmupMs: settings.steadyWarmupMs }
+      : { isSteady, seconds: settings.idleSeconds, warmupMs: settings.idleWarmupMs };
+    for (let run = 0; run < count; run++) {
+      for (const mux of rotate(['lanes', 'tmux'], run)) {
+        const result = await runCpuVariant(mux, set, options);
+        runs[mux][run] = result;
+        progress(`cpu ${label} ${run + 1}/${count} ${mux}: ${result.error ?? `${result.cpuPercent.toFixed(2)} %`}`);
+      }
+    }
+    scenarios.push({ kind, label: `${label}, ${options.seconds} s`, runs });
+  }
+  return cpuReport(scenarios);
+};
+
+/** The flood corpora, generated into a temporary folder. */
+const makeCorpora = async (settings, sections) => {
+  const dir = await makeTempDir('lanes-bench-corpus-');
+  const corpora = { mixed: join(dir, 'mixed.txt'), mixedEach: join(dir, 'mixed-each.txt'), seq: join(dir, 'seq.txt'), seqEach: join(dir, 'seq-each.txt') };
+  progress('generating corpora');
+  await writeMixedCorpus(corpora.mixed, settings.floodBytes);
+  if (sections.includes('throughput')) {
+    await writeMixedCorpus(corpora.mixedEach, settings.floodBytesEach4, 2);
+    await writeSeqCorpus(corpora.seq, settings.floodBytes);
+    await writeSeqCorpus(corpora.seqEach, settings.floodBytesEach4);
+  }
+  return corpora;
+};
+
+const main = async () => {
+  const parsed = parseOptions(process.argv.slice(2));
+  if (parsed.help) {
+    console.log(parsed.help);
+    return 0;
+  }
+  if (parsed.error) {
+    console.error(parsed.error);
+    return 2;
+  }
+  const { settings, sections, isQuick, profileDir } = parsed;
+  checkPrerequisites();
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    profileLanesInto(resolve(profileDir));
+  }
+  installCleanupHandlers();
+  const start = performance.now();
+  const out = [header(settings, sections, isQuick, profileDir)];
+  try {
+    const corpora = sections.includes('throughput') || sections.includes('latency') ? await makeCorpora(settings, sections) : undefined;
+    if (sections.includes('throughput')) {
+      out.push('1. Flood throughput (time from "cat" to every DONE marker on the outer terminal)', await section('throughput', () => throughput(settings, corpora)), '');
+    }
+    if (sections.includes('latency')) {
+      out.push('2. Keystroke echo latency (cat in cooked mode; probe written to the outer terminal until echoed on it)', await section('latency', () => latency(settings, corpora.mixed)), '');
+    }
+    const kinds = ['steady', 'idle'].filter((k) => sections.includes(k));
+    if (kinds.length > 0) out.push('3–4. CPU of the multiplexer processes (lanes: launcher + UI; tmux: server + client; agents excluded)', await section('cpu', () => cpu(settings, kinds)), '');
+  } catch (error) {
+    // What was measured before the failure is still worth seeing.
+    console.log(out.join('\n'));
+    throw error;
+  } finally {
+    await cleanupAll();
+  }
+  out.push(`total ${((performance.now() - start) / 1000).toFixed(0)} s · load at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(out.join('\n'));
+  return 0;
+};
+
+main().then(
+  (code) => (process.exitCode = code),
+  async (error) => {
+    await cleanupAll();
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);
