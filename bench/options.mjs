@@ -18,6 +18,7 @@ const DEFAULT = {
   idleSeconds: 10,
   // Statuses settle 3 s after an agent's last output (core/status.ts): measure after that.
   idleWarmupMs: 5000,
+  overlapReps: 10,
 };
 
 const QUICK = {
@@ -32,9 +33,10 @@ const QUICK = {
   steadyWarmupMs: 500,
   idleSeconds: 1.5,
   idleWarmupMs: 1000,
+  overlapReps: 2,
 };
 
-export const SECTIONS = ['throughput', 'latency', 'steady', 'idle'];
+export const SECTIONS = ['throughput', 'latency', 'steady', 'idle', 'overlap'];
 
 const USAGE = `usage: node bench/run.mjs [--quick] [--only SECTION[,SECTION]] [--reps N] [--cpu-prof DIR]
   --quick     small sizes and one repetition: a smoke test (< 60 s), not a measurement

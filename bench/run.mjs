@@ -17,6 +17,7 @@ import { makeTempDir } from './fixtures.mjs';
 import { profileLanesInto } from './lanes-rig.mjs';
 import { prepareLatency, runLatencyVariant } from './latency.mjs';
 import { parseOptions } from './options.mjs';
+import { overlapReport, runOverlapLatency } from './overlap.mjs';
 import { cpuReport, latencyReport, throughputReport } from './report.mjs';
 import { VARIANTS, runFloodVariant } from './throughput.mjs';
 
@@ -175,6 +176,9 @@ const main = async () => {
     }
     const kinds = ['steady', 'idle'].filter((k) => sections.includes(k));
     if (kinds.length > 0) out.push('3–4. CPU of the multiplexer processes (lanes: launcher + UI; tmux: server + client; agents excluded)', await section('cpu', () => cpu(settings, kinds)), '');
+    if (sections.includes('overlap')) {
+      out.push('5. Overlap flag latency (the same file written in a second lane → the overlap shown on the outer terminal)', await section('overlap', async () => overlapReport(await runOverlapLatency({ reps: settings.overlapReps }))), '');
+    }
   } catch (error) {
     // What was measured before the failure is still worth seeing.
     console.log(out.join('\n'));

@@ -263,10 +263,16 @@ export class Controller {
     if (!runtime) return;
     const now = this.now();
     switch (event.type) {
-      case 'output':
-        if (isAgentOutput(now, runtime.activity.lastInputAt)) runtime.activity.lastOutputAt = now;
-        this.frames.request();
+      case 'output': {
+        const isEcho = !isAgentOutput(now, runtime.activity.lastInputAt);
+        if (!isEcho) runtime.activity.lastOutputAt = now;
+        const state = this.deps.store.getState();
+        // The echo of what the user just typed is painted at once, ahead of the frame clock: typing
+        // must feel like a bare terminal even while another lane floods the screen.
+        if (isEcho && state.mode === 'type' && state.lanes[state.focus]?.name === event.id) this.frames.flushSoon();
+        else this.frames.request();
         break;
+      }
       case 'bell':
         runtime.activity.bellAt = now;
         break;

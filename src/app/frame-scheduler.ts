@@ -32,6 +32,17 @@ export class FrameScheduler {
     }
   }
 
+  /**
+   * Paint on the next macrotask whatever the frame clock says (the echo of a keystroke): output
+   * parsed in the same turn still shares the paint. A pending later paint is replaced by it.
+   */
+  flushSoon(): void {
+    if (this.isDisposed || this.immediate) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.immediate = setImmediate(this.run);
+  }
+
   /** Paint now (after a resize or an overlay change), cancelling a pending paint. */
   flush(): void {
     this.cancel();

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RESTORE_SEQUENCE } from '../app/tty.js';
-import { main } from './main.js';
 
 /** Marks the UI process started by the launcher below. */
 const CHILD_MARK = 'LANES_UI_CHILD';
@@ -74,6 +73,8 @@ const run = async (): Promise<void> => {
     return;
   }
   delete process.env[CHILD_MARK];
+  // Loaded only here: the launcher stays a small process (no Ink, React or terminals in it).
+  const { main } = await import('./main.js');
   process.exitCode = await main(argv);
 };
 

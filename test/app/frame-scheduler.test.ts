@@ -44,4 +44,20 @@ describe('FrameScheduler', () => {
     vi.runAllTimers();
     expect(paint).toHaveBeenCalledTimes(1);
   });
+
+  it('flushSoon paints on the next turn even inside a frame period (a keystroke echo)', () => {
+    const paint = vi.fn();
+    const frames = new FrameScheduler(paint, 10, () => now);
+    frames.request();
+    vi.runOnlyPendingTimers();
+    now = 10;
+    frames.request();
+    frames.flushSoon();
+    vi.advanceTimersByTime(1);
+    expect(paint).toHaveBeenCalledTimes(2);
+    // The deferred paint it replaced does not run on top.
+    now = 200;
+    vi.advanceTimersByTime(200);
+    expect(paint).toHaveBeenCalledTimes(2);
+  });
 });
