@@ -5,7 +5,7 @@ describe('bench options', () => {
   it('defaults to the full run, and --quick shrinks it', () => {
     const full = parseOptions([]);
     const quick = parseOptions(['--quick']);
-    expect(full.sections).toEqual(['throughput', 'latency', 'steady', 'idle']);
+    expect(full.sections).toEqual(['throughput', 'latency', 'steady', 'idle', 'overlap']);
     expect(quick.settings.floodBytes).toBeLessThan(full.settings.floodBytes);
     expect(quick.isQuick).toBe(true);
   });
