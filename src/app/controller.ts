@@ -182,7 +182,7 @@ export class Controller {
     const size = this.sizeFor(record.name);
     runtime.size = size;
     runtime.activity = { ...runtime.activity, startedAt: this.now(), lastOutputAt: undefined, bellAt: undefined, exit: undefined, failure: undefined, isPaused: false };
-    const env = agentEnv(this.deps.env, { ...launch.env, LANES_LANE: record.name, LANES_BRANCH: record.branch });
+    const env = agentEnv(this.deps.env, { ...launch.env, LANES_LANE: record.name, LANES_BRANCH: record.branch, LANES_WORKTREE: record.worktree });
     this.deps.host
       .spawn({ id: record.name, command: launch.command, args: launch.args, cwd: record.worktree, env, cols: size.cols, rows: size.rows, scrollback: this.deps.config.scrollback })
       .then(() => {
@@ -279,7 +279,9 @@ export class Controller {
       case 'title':
         this.pendingTitles.set(event.id, event.title || undefined);
         this.titleTimer ??= setTimeout(() => this.flushTitles(), TITLE_FLUSH_MS);
-        return;
+        // An agent that changes its title (a spinner, the task it works on) is working.
+        if (isAgentOutput(now, runtime.activity.lastInputAt)) runtime.activity.lastOutputAt = now;
+        break;
       case 'exit': {
         runtime.activity.exit = { code: event.code, signal: event.signal };
         // Typing into an agent that is gone does nothing: go back to navigate mode.

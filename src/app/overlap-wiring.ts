@@ -43,7 +43,7 @@ export class OverlapWiring {
       extraIgnore: options.extraIgnore,
       onUpdate: (snapshot) => this.onUpdate(snapshot),
       onActivity: (lane) => options.onFileActivity(lane),
-      onError: () => undefined,
+      onError: (lane, error) => this.reportError(lane, error),
     });
     this.watchBase();
   }
@@ -74,7 +74,13 @@ export class OverlapWiring {
         outOfScope: snapshot.outOfScope.get(lane.name)?.length ?? 0,
       });
     }
-    store.setState({ overlaps: snapshot.overlaps });
+    // Each overlap with how every lane changed the file, for the o panel.
+    store.setState({
+      overlaps: snapshot.overlaps.map((o) => ({
+        ...o,
+        kinds: Object.fromEntries(o.lanes.map((lane) => [lane, snapshot.touched.get(lane)?.find((f) => f.path === o.path || f.from === o.path)?.kind ?? 'modified'])),
+      })),
+    });
     patchLanes(store, patches);
     this.announce(snapshot.overlaps);
     // A commit changes the lane's touched set (files become committed): only those lanes' ahead
@@ -90,12 +96,27 @@ export class OverlapWiring {
 
   private touchedKeys = new Map<string, string>();
 
+  private reported = new Set<string>();
+
+  /** A watch or read failure is shown once per lane (overlaps for it may then be stale). */
+  private reportError(lane: string, error: Error): void {
+    if (this.isDisposed || this.reported.has(lane)) return;
+    this.reported.add(lane);
+    const what = lane === '' ? 'overlap watching' : `lane ${lane}`;
+    notify(this.options.store, `${what}: ${error.message}; its overlaps may be out of date`, 'warning');
+  }
+
+  private isFirstUpdate = true;
+
   /** A notice (and one bell) for overlaps that were not there before. */
   private announce(overlaps: Overlap[]): void {
     const keyOf = (o: Overlap): string => `${o.path}\0${o.lanes.join('\0')}`;
     const fresh = overlaps.filter((o) => !this.known.has(keyOf(o)));
     this.known = new Set(overlaps.map(keyOf));
-    if (fresh.length === 0) return;
+    // Overlaps already there when lanes starts are listed by o, not announced as news.
+    const isStartup = this.isFirstUpdate;
+    this.isFirstUpdate = false;
+    if (fresh.length === 0 || isStartup) return;
     const first = fresh[0] as Overlap;
     const what = first.lanes.length > 1 ? `${first.lanes.join(' and ')} both touch ${first.path}` : `the base also changed ${first.path} (lane ${first.lanes[0] ?? ''})`;
     const more = fresh.length > 1 ? ` (+${fresh.length - 1} more)` : '';

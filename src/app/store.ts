@@ -4,6 +4,7 @@ import type { TextField } from '../core/form.js';
 import type { Keymap } from '../core/keymap.js';
 import type { Theme } from '../config/theme.js';
 import type { Overlap } from '../core/overlap.js';
+import type { ChangeKind } from '../core/touched.js';
 
 /** What the chrome shows of one lane (pane title and footer counts). */
 export interface LaneView {
@@ -79,8 +80,8 @@ export interface AppState {
   repoName: string;
   base: string;
   lanes: LaneView[];
-  /** Files touched by more than one lane (and base overlaps), sorted by path. */
-  overlaps: Overlap[];
+  /** Files touched by more than one lane (and base overlaps), sorted by path, with each lane's kind of change. */
+  overlaps: Array<Overlap & { kinds?: Record<string, ChangeKind> }>;
   /** Index of the focused lane in `lanes`. */
   focus: number;
   mode: 'navigate' | 'type';

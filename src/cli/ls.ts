@@ -22,6 +22,7 @@ export interface LaneJson {
   touched: string[];
   overlaps: string[];
   conflict: string[];
+  outOfScope: string[];
 }
 
 /** `lanes ls [--json]`. */
@@ -30,7 +31,7 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean }, 
   const { state, recoveredFrom } = await context.stateStore.load();
   if (recoveredFrom) process.stderr.write(`lanes: warning: the state file was unreadable; backed up to ${recoveredFrom} and rebuilt from git\n`);
   const ui = await readUiStatus(context.stateStore.dir);
-  const { touched, overlaps } = await readLaneOverlaps(context.repo.mainWorktree, state.lanes);
+  const { touched, overlaps, outOfScope } = await readLaneOverlaps(context.repo.mainWorktree, state.lanes);
   const json: LaneJson[] = await Promise.all(
     state.lanes.map(async (lane) => {
       const exists = await access(lane.worktree).then(
@@ -56,6 +57,7 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean }, 
         touched: files.map((f) => f.path),
         overlaps: mine.map((o) => o.path),
         conflict: mine.filter((o) => o.conflict === true).map((o) => o.path),
+        outOfScope: outOfScope.get(lane.name) ?? [],
       };
     }),
   );

@@ -60,8 +60,9 @@ export const deriveStatus = (a: LaneActivity, now: number): LaneStatus => {
   if (lastActivity === -Infinity) {
     return now - a.startedAt < STARTING_GRACE_MS ? { kind: 'starting' } : { kind: 'waiting' };
   }
-  // A bell after the last activity means the agent is asking for attention.
-  if (a.bellAt !== undefined && a.bellAt >= lastActivity) return { kind: 'waiting' };
+  // A bell after the agent's last output means it asks for attention, until it prints again: file
+  // changes seen after the bell are the writes that came before it (watchers report them late).
+  if (a.bellAt !== undefined && a.bellAt >= (a.lastOutputAt ?? -Infinity)) return { kind: 'waiting' };
   return now - lastActivity < BUSY_WINDOW_MS ? { kind: 'busy' } : { kind: 'waiting' };
 };
 

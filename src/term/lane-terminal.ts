@@ -125,7 +125,7 @@ export class LaneTerminal {
   pause(): Promise<void> {
     const pid = this.pid;
     // An agent being ended is not paused: kill() resumes its tree.
-    return pid === undefined || this.killing !== undefined ? Promise.resolve() : this.treePause.pause(pid);
+    return pid === undefined || this.killing !== undefined ? Promise.resolve() : this.treePause.pause(pid, laneMarker(this.request.env));
   }
 
   /** Let the agent's tree run again; a resize made meanwhile reaches the agent right after. */
@@ -286,3 +286,7 @@ export class LaneTerminal {
     });
   }
 }
+
+/** The environment entry every process of a lane inherits (see app/agent-env.ts), if set. */
+const laneMarker = (env: Record<string, string>): string | undefined =>
+  env.LANES_WORKTREE === undefined ? undefined : `LANES_WORKTREE=${env.LANES_WORKTREE}`;

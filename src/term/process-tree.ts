@@ -115,13 +115,30 @@ const descendantsIn = (table: readonly ProcessEntry[], rootPid: number): number[
 
 /**
  * The processes that belong to the agent `rootPid`: its descendants (also those that started
- * their own session with setsid) and the members of its session whose parent already exited.
+ * their own session with setsid), the members of its session whose parent already exited, and —
+ * given `marker` — every process whose environment holds it (a daemon that forked twice and left
+ * both the tree and the session still inherited the lane's environment).
  */
-const treeIn = (table: readonly ProcessEntry[], rootPid: number): number[] => {
+const treeIn = async (table: readonly ProcessEntry[], rootPid: number, marker?: string): Promise<number[]> => {
   const tree = descendantsIn(table, rootPid);
   const inTree = new Set(tree);
   for (const { pid, session } of table) if (session === rootPid && pid !== rootPid && !inTree.has(pid)) tree.push(pid);
+  if (marker !== undefined && hasProc()) {
+    const others = table.filter(({ pid }) => pid !== rootPid && pid !== process.pid && !inTree.has(pid) && !tree.includes(pid));
+    const found = await Promise.all(others.map(async ({ pid }) => ((await hasEnvironment(pid, marker)) ? pid : undefined)));
+    for (const pid of found) if (pid !== undefined) tree.push(pid);
+  }
   return tree;
+};
+
+/** True when `/proc/<pid>/environ` holds the exact `NAME=value` entry (readable for our own processes). */
+const hasEnvironment = async (pid: number, entry: string): Promise<boolean> => {
+  try {
+    const environ = await readFile(`/proc/${pid}/environ`, 'latin1');
+    return environ.split('\0').includes(entry);
+  } catch {
+    return false;
+  }
 };
 
 /** Every descendant of `rootPid`: children, grandchildren, including those that called setsid. */
@@ -177,7 +194,7 @@ const waitUntilStopped = async (pids: readonly number[]): Promise<void> => {
  * descendant (setsid'd ones included, which group signals miss), scanning again until no new one
  * appears. Resolves with what was stopped, once it is stopped.
  */
-export const freezeTree = async (rootPid: number): Promise<StoppedProcess[]> => {
+export const freezeTree = async (rootPid: number, marker?: string): Promise<StoppedProcess[]> => {
   const stopped = new Map<number, StoppedProcess>();
   const stop = async (pid: number): Promise<void> => {
     const startTime = await processStartTime(pid);
@@ -188,14 +205,14 @@ export const freezeTree = async (rootPid: number): Promise<StoppedProcess[]> => 
     await stop(rootPid);
     for (let round = 0; round < MAX_FREEZE_ROUNDS; round++) {
       await waitUntilStopped([...stopped.keys()]);
-      const fresh = treeIn(await listProcesses(), rootPid).filter((pid) => !stopped.has(pid));
+      const fresh = (await treeIn(await listProcesses(), rootPid, marker)).filter((pid) => !stopped.has(pid));
       if (fresh.length === 0) break;
       await Promise.all(fresh.map(stop));
     }
   } catch (error) {
     // Half a freeze is worse than none: let everything run again.
     send(-rootPid, 'SIGCONT');
-    await thawTree([...stopped.values()], rootPid).catch(() => undefined);
+    await thawTree([...stopped.values()], rootPid, marker).catch(() => undefined);
     throw error;
   }
   return [...stopped.values()];
@@ -205,7 +222,7 @@ export const freezeTree = async (rootPid: number): Promise<StoppedProcess[]> => 
  * Resume what {@link freezeTree} stopped: every recorded process that is still the same process
  * (deepest first), the root's process group, and whatever is below the root now.
  */
-export const thawTree = async (stopped: readonly StoppedProcess[], rootPid: number): Promise<void> => {
+export const thawTree = async (stopped: readonly StoppedProcess[], rootPid: number, marker?: string): Promise<void> => {
   const recorded = await Promise.all(stopped.map(async (entry) => ((await isSameProcess(entry)) ? entry.pid : undefined)));
   for (const pid of recorded.reverse()) if (pid !== undefined) send(pid, 'SIGCONT');
   const root = stopped.find((entry) => entry.pid === rootPid);
@@ -214,5 +231,5 @@ export const thawTree = async (stopped: readonly StoppedProcess[], rootPid: numb
   if (root === undefined || !(await isSameProcess(root))) return;
   send(-rootPid, 'SIGCONT');
   send(rootPid, 'SIGCONT');
-  for (const pid of treeIn(await listProcesses(), rootPid)) send(pid, 'SIGCONT');
+  for (const pid of await treeIn(await listProcesses(), rootPid, marker)) send(pid, 'SIGCONT');
 };

@@ -9,6 +9,7 @@ export class TreePause {
   private isWanted = false;
   private stopped: StoppedProcess[] | undefined;
   private rootPid = 0;
+  private marker: string | undefined;
   private queue: Promise<void> = Promise.resolve();
 
   /** `onChange` is called when the tree was actually stopped (true) or resumed (false). */
@@ -19,10 +20,14 @@ export class TreePause {
     return this.isWanted || this.stopped !== undefined;
   }
 
-  /** Freeze the tree of `rootPid`; resolves once everything in it is stopped. */
-  pause(rootPid: number): Promise<void> {
+  /**
+   * Freeze the tree of `rootPid` (and every process whose environment holds `marker`); resolves
+   * once everything in it is stopped.
+   */
+  pause(rootPid: number, marker?: string): Promise<void> {
     this.isWanted = true;
     this.rootPid = rootPid;
+    this.marker = marker;
     return this.settle();
   }
 
@@ -37,7 +42,7 @@ export class TreePause {
     this.queue = this.queue.catch(() => undefined).then(async () => {
       if (this.isWanted && this.stopped === undefined) {
         try {
-          this.stopped = await freezeTree(this.rootPid);
+          this.stopped = await freezeTree(this.rootPid, this.marker);
         } catch (error) {
           this.isWanted = false;
           throw error;
@@ -45,7 +50,7 @@ export class TreePause {
         this.onChange(true);
       } else if (!this.isWanted && this.stopped !== undefined) {
         const stopped = this.stopped;
-        await thawTree(stopped, this.rootPid);
+        await thawTree(stopped, this.rootPid, this.marker);
         this.stopped = undefined;
         this.onChange(false);
       }

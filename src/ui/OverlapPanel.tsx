@@ -10,8 +10,8 @@ export const OverlapPanel = ({ width, height }: { readonly width: number; readon
   const { colors } = useAppState((s) => s.theme);
   const selected = overlay?.kind === 'overlaps' ? Math.min(overlay.selected, Math.max(0, overlaps.length - 1)) : 0;
   const inner = Math.max(10, width - 4);
-  const pathWidth = Math.max(8, Math.floor(inner * 0.45));
-  const lanesWidth = Math.max(6, Math.floor(inner * 0.25));
+  const pathWidth = Math.max(8, Math.floor(inner * 0.35));
+  const lanesWidth = Math.max(6, Math.floor(inner * 0.35));
   const stateWidth = Math.max(4, inner - pathWidth - lanesWidth - 2);
   const rowsAvailable = Math.max(1, height - 7);
   // Keep the selected row in view.
@@ -30,7 +30,7 @@ export const OverlapPanel = ({ width, height }: { readonly width: number; readon
           <Text key={`${overlap.path}\0${overlap.lanes.join(',')}`} wrap="truncate" inverse={isSelected}>
             <Text color={isSelected ? undefined : colors.footerKey}>{isSelected ? '› ' : '  '}</Text>
             <Text>{fit(overlap.path, pathWidth - 2)}</Text>
-            <Text>{fit(overlap.lanes.join(', '), lanesWidth)}</Text>
+            <Text>{fit(overlap.lanes.map((lane) => (overlap.kinds?.[lane] ? `${lane} (${overlap.kinds[lane]})` : lane)).join(', '), lanesWidth)}</Text>
             <Text color={overlap.conflict === true ? colors.error : colors.warning}>{fit(overlapState(overlap), stateWidth)}</Text>
           </Text>
         );

@@ -7,7 +7,7 @@ import { LANES_BIN } from '../helpers/terminal-driver.js';
 import { isolatedEnv, runLanes } from '../helpers/run-cli.js';
 
 /** The keys of one lane in `lanes ls --json`, as documented (SPEC §2). */
-const LS_KEYS = ['name', 'branch', 'worktree', 'agent', 'base', 'forkPoint', 'status', 'ready', 'merged', 'ahead', 'behind', 'dirty', 'touched', 'overlaps', 'conflict'];
+const LS_KEYS = ['name', 'branch', 'worktree', 'agent', 'base', 'forkPoint', 'status', 'ready', 'merged', 'ahead', 'behind', 'dirty', 'touched', 'overlaps', 'conflict', 'outOfScope'];
 
 let toRemove: string[] = [];
 
@@ -96,6 +96,7 @@ describe('lanes ls --json', () => {
       touched: [],
       overlaps: [],
       conflict: [],
+      outOfScope: [],
     });
     expect(lanes[1]).toMatchObject({ name: 'beta', agent: 'sh -i' });
   });

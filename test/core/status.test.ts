@@ -29,6 +29,13 @@ describe('deriveStatus', () => {
     expect(deriveStatus(activity({ startedAt: 0, lastOutputAt: 130, bellAt: 120 }), 200).kind).toBe('busy');
   });
 
+  it('stays waiting after the bell when file activity is reported late, until the agent prints again', () => {
+    // The usual end of a task: write files, ring the bell; the watcher reports the writes 150 ms later.
+    const a = activity({ startedAt: 0, lastOutputAt: 5000, bellAt: 5010, lastFileAt: 5160 });
+    expect(deriveStatus(a, 5200).kind).toBe('waiting');
+    expect(deriveStatus({ ...a, lastOutputAt: 5300 }, 5310).kind).toBe('busy');
+  });
+
   it('orders terminal states: missing, failed, exited, paused', () => {
     const base = { startedAt: 0, lastOutputAt: 10 };
     expect(deriveStatus(activity({ ...base, isMissing: true, failure: 'x' }), 20)).toEqual({ kind: 'missing' });

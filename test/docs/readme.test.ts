@@ -22,7 +22,7 @@ describe('README', () => {
   });
 
   it('documents every key of lanes ls --json', () => {
-    for (const key of ['name', 'branch', 'worktree', 'agent', 'base', 'forkPoint', 'status', 'ready', 'merged', 'ahead', 'behind', 'dirty', 'touched', 'overlaps', 'conflict']) {
+    for (const key of ['name', 'branch', 'worktree', 'agent', 'base', 'forkPoint', 'status', 'ready', 'merged', 'ahead', 'behind', 'dirty', 'touched', 'overlaps', 'conflict', 'outOfScope']) {
       expect(readme).toContain(`"${key}":`);
     }
   });

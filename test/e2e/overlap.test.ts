@@ -34,7 +34,7 @@ describe('overlaps between lanes, end to end', () => {
     expect(driver.screen()).toContain('alpha and beta both touch shared.txt');
     driver.write('o');
     await driver.waitForText('Overlaps — 1 file');
-    expect(driver.screen()).toMatch(/shared\.txt\s+alpha, beta\s+same file \(not all committed\)/);
+    expect(driver.screen()).toMatch(/shared\.txt\s+alpha \(modified\), beta \(modified\)\s+same file \(not all committed\)/);
     driver.write('\x1b');
     await driver.waitFor((s) => !s.includes('Overlaps —'), 'the panel closed');
 

@@ -131,6 +131,23 @@ describe('freezeTree and thawTree', () => {
     expect(await state(other.pid)).not.toBe('T');
   });
 
+  it('stop a daemon that forked twice out of the tree and the session, found by its environment marker', async () => {
+    const marker = `LANES_WORKTREE=${dir}`;
+    // The middle shell exits at once: the daemon's parent becomes init, in a session of its own.
+    const root = shell(`LANES_WORKTREE='${dir}' sh -c '(setsid sh -c "echo \\$\\$ > daemon.pid; exec sleep 300" &)'; sleep 300`);
+    const daemon = await readPid('daemon.pid');
+    await waitFor(async () => (await readProcessStat(daemon))?.comm === 'sleep', 5_000, 'the daemon to run sleep');
+    expect(await descendants(root.pid)).not.toContain(daemon);
+    const withoutMarker = await freezeTree(root.pid);
+    expect(withoutMarker.map((p) => p.pid)).not.toContain(daemon);
+    await thawTree(withoutMarker, root.pid);
+    const stopped = await freezeTree(root.pid, marker);
+    expect(stopped.map((p) => p.pid)).toContain(daemon);
+    expect(await state(daemon)).toBe('T');
+    await thawTree(stopped, root.pid, marker);
+    await waitFor(async () => (await state(daemon)) !== 'T', 5_000, 'the daemon to run again');
+  });
+
   it('report nothing for a process that does not exist', async () => {
     expect(await processStartTime(2 ** 22 + 1)).toBeUndefined();
     expect(await descendants(2 ** 22 + 1)).toEqual([]);
