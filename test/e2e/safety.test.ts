@@ -55,6 +55,57 @@ describe('the terminal is given back on every exit path', () => {
   });
 });
 
+/** Pids of processes below `pid` whose command line contains `text`. */
+const findBelow = (pid: number, text: string): number[] => {
+  const found: number[] = [];
+  const walk = (parent: number): void => {
+    let children: number[] = [];
+    try {
+      children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return;
+    }
+    for (const child of children) {
+      try {
+        if (readFileSync(`/proc/${child}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(text)) found.push(child);
+      } catch {
+        // Gone meanwhile.
+      }
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+};
+
+const stateOf = (pid: number): string | undefined => {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+  } catch {
+    return undefined;
+  }
+};
+
+describe('a closed terminal', () => {
+  it('ends lanes cleanly: a paused agent is resumed and ended, not left stopped', async () => {
+    current = await setup([['sleeper', 'sleep 300']]);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    // The agent runs once its status leaves `starting`.
+    await driver.waitFor((s) => s.includes('1 sleeper') && s.includes('waiting'), 'the agent to run');
+    driver.write('p');
+    await driver.waitForText('paused');
+    const [agent] = findBelow(driver.pty.pid, 'sleep 300');
+    expect(agent).toBeDefined();
+    expect(stateOf(agent!)).toBe('T');
+    // What the kernel does when the window closes: hang up the terminal's session leader.
+    driver.pty.kill('SIGHUP');
+    await driver.exited;
+    const deadline = Date.now() + 10_000;
+    while (stateOf(agent!) !== undefined && stateOf(agent!) !== 'Z' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect([undefined, 'Z']).toContain(stateOf(agent!));
+  });
+});
+
 describe('full-screen programs in a lane', () => {
   it('runs vim: its screen shows in the pane and what is typed is saved', async () => {
     current = await setup([['editor', 'vim -u NONE -N -i NONE notes.txt']]);
