@@ -102,4 +102,4 @@ export type MergeJournalData = {
 };
 
 /** Steps of a merge, journaled before each is taken. */
-export type MergeStep = 'start' | 'commit-wip' | 'build' | 'verify' | 'apply' | 'record';
+export type MergeStep = 'commit-wip' | 'build' | 'verify' | 'apply' | 'record';
