@@ -21,6 +21,12 @@ export interface ApplyInput {
 
 export const BASE_MOVED = 'the base moved during the merge; try again';
 
+/**
+ * Time limit of a fast-forward or a checkout of the result: far above what a checkout of a very
+ * large tree takes, so git is not killed part way through one in normal use.
+ */
+export const CHECKOUT_TIMEOUT_MS = 30 * 60_000;
+
 const firstLine = (text: string): string => text.trim().split('\n').find((line) => line.startsWith('fatal:') || line.startsWith('error:')) ?? text.trim().split('\n')[0] ?? '';
 
 /**
@@ -52,13 +58,21 @@ export const applyResult = async (repo: Repo, input: ApplyInput): Promise<ApplyO
   const blocked = await pathsInTheWay(checkout, added);
   if (blocked.length > 0) return { ok: false, reason: `the base checkout ${checkout} has files where the merge adds files: ${listForLine(blocked)}; move them first` };
 
-  const merged = await runGit(['merge', '--ff-only', '--quiet', result], { cwd: checkout });
+  const merged = await runGit(['merge', '--ff-only', '--quiet', result], { cwd: checkout, timeoutMs: CHECKOUT_TIMEOUT_MS });
   if (merged.code === 0) return { ok: true };
-  // A refused fast-forward changes nothing. Changes seen now may be the user's, made since the
-  // check above: they are reported, never rolled back here.
-  if ((await refTip(repo.commonDir, ref)) !== baseTip) return { ok: false, reason: BASE_MOVED };
-  const dirty = statusPaths(await readStatus(checkout).catch(() => []));
   const why = `git merge --ff-only failed in ${checkout}: ${firstLine(merged.stderr)}`;
+  if ((await refTip(repo.commonDir, ref)) !== baseTip) return { ok: false, reason: BASE_MOVED };
+  // A git killed part way (timed out, or its index.lock left behind: the checkout had none just
+  // before) may have written some of the result's files: put them back as at the old tip. A
+  // fast-forward git refused changed nothing; changes seen then may be the user's, made since the
+  // check above, and are only reported.
+  const [lock] = (await gitPaths(checkout, ['index.lock'])) ?? [];
+  const isCutShort = merged.code === 124 || (lock !== undefined && (await access(lock).then(() => true, () => false)));
+  if (isCutShort) {
+    const rollback = await rollBackCheckout(checkout, baseTip, result);
+    return { ok: false, reason: rollback.ok ? `${why}; its files were put back as they were` : `${why}; ${rollback.reason}` };
+  }
+  const dirty = statusPaths(await readStatus(checkout).catch(() => []));
   return { ok: false, reason: dirty.length > 0 ? `${why}; it now has changes: ${listForLine(dirty)}` : why };
 };
 

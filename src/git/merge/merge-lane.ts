@@ -122,13 +122,14 @@ const mergeLocked = async (input: MergeInput): Promise<MergeOutcome> => {
       message: plan.message,
     });
 
-    if (input.verify !== undefined) {
+    const command = input.verify?.trim() ? input.verify : undefined;
+    if (command !== undefined) {
       const verify = await makeVerifyDir();
       await step('verify', { result, verifyDir: verify.dir, verifyWorktree: verify.worktree });
       let outcome;
       try {
         await addVerifyWorktree(repo, verify.worktree, result);
-        outcome = await runVerify(input.verify, verify.worktree, {
+        outcome = await runVerify(command, verify.worktree, {
           ...(input.onVerifyOutput ? { onOutput: input.onVerifyOutput } : {}),
           ...(input.verifyTimeoutMs === undefined ? {} : { timeoutMs: input.verifyTimeoutMs }),
         });
@@ -138,7 +139,7 @@ const mergeLocked = async (input: MergeInput): Promise<MergeOutcome> => {
       if (outcome.code !== 0) {
         if (entry) await journal.finish(entry);
         const how = outcome.timedOut ? 'timed out' : `exit ${outcome.code}`;
-        return { kind: 'verify-failed', code: outcome.code, output: outcome.output, reason: `verify failed (${how}): ${input.verify}` };
+        return { kind: 'verify-failed', code: outcome.code, output: outcome.output, reason: `verify failed (${how}): ${command}` };
       }
     }
 

@@ -81,8 +81,13 @@ export const recoverLocked = async (repo: Repo, store: StateStore): Promise<stri
   const lines: string[] = [];
   for (const entry of await journal.interrupted()) {
     if (entry.op !== 'merge') continue;
-    const line = await recoverEntry(repo, store, journal, entry as JournalEntry<MergeJournalData>);
-    if (line !== undefined) lines.push(line);
+    try {
+      const line = await recoverEntry(repo, store, journal, entry as JournalEntry<MergeJournalData>);
+      if (line !== undefined) lines.push(line);
+    } catch (error) {
+      // Kept in the journal for the next attempt; one entry never blocks the others.
+      lines.push(`could not settle the interrupted merge of lane ${entry.lane}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return lines;
 };

@@ -2,6 +2,7 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { git, runGit } from '../exec.js';
+import { CHECKOUT_TIMEOUT_MS } from './apply.js';
 import type { Repo } from '../repo.js';
 import { runShellCommand } from '../run-command.js';
 import { listWorktrees } from '../worktrees.js';
@@ -22,7 +23,7 @@ export const makeVerifyDir = async (): Promise<{ dir: string; worktree: string }
 
 /** Check the result out, detached, in the verify worktree (which must not exist yet). */
 export const addVerifyWorktree = async (repo: Repo, worktree: string, result: string): Promise<void> => {
-  await git(['worktree', 'add', '--detach', '--quiet', worktree, result], { cwd: repo.commonDir });
+  await git(['worktree', 'add', '--detach', '--quiet', worktree, result], { cwd: repo.commonDir, timeoutMs: CHECKOUT_TIMEOUT_MS });
 };
 
 /**
