@@ -86,6 +86,27 @@ describe('mergeLane: a clean merge', () => {
   });
 });
 
+describe('mergeLane: hostile names and paths (#19)', () => {
+  it('a branch and worktree named with $(), backticks and quotes in a repository path with spaces and unicode merge as plain text', async () => {
+    rig = await openMergeRig({ pathSuffix: ' with spaces ü' });
+    const r = rig;
+    const name = "x$(touch${IFS}pwned)`touch${IFS}pwned2`'q";
+    const lane = await r.lane(name, { 'odd name $(x).txt': 'odd\n' });
+    const oracle = await captureOracle(r.t.dir);
+
+    const outcome = await merge(r, lane, { squash: true, verify: 'test -f "odd name \\$(x).txt"' });
+
+    expect(outcome.kind).toBe('merged');
+    expect((await r.t.git('log', '-1', '--format=%s', 'main')).trim()).toBe(`Squash lane ${name} (lanes/${name})`);
+    expect(await show(r, 'main:odd name $(x).txt')).toBe('odd\n');
+    for (const dir of [r.t.dir, dirname(r.t.dir), lane.worktree, process.cwd()]) {
+      expect(await exists(join(dir, 'pwned'))).toBe(false);
+      expect(await exists(join(dir, 'pwned2'))).toBe(false);
+    }
+    await assertNothingLost(oracle, r.t.dir, { mainMayChange: true });
+  });
+});
+
 describe('mergeLane: stale bases and squash merges', () => {
   /** #9: A and B cut from the same base; A (adds a2.txt, edits a.txt) is squash-merged first. */
   const staleBase = async (r: MergeRig) => {

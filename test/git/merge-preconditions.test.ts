@@ -1,4 +1,4 @@
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeLane } from '../../src/git/merge/index.js';
@@ -183,6 +183,13 @@ describe('mergeLane: the lane itself', () => {
     const lane = await r.lane('sw', { 'b.txt': 'b\n' });
     await gitIn(lane.worktree, ['switch', '-q', '-c', 'elsewhere']);
     await expectRefused(r, lane, 'the lane\'s worktree is on elsewhere, not on lanes/sw');
+  });
+
+  it('a missing lane worktree is refused', async () => {
+    const r = await open();
+    const lane = await r.lane('wt', { 'b.txt': 'b\n' });
+    await rm(lane.worktree, { recursive: true, force: true });
+    await expectRefused(r, lane, `the lane's worktree ${lane.worktree} is missing or unreadable`);
   });
 
   it('a missing lane branch is refused', async () => {
