@@ -185,6 +185,20 @@ describe('mergeLane: the lane itself', () => {
     await expectRefused(r, lane, 'the lane\'s worktree is on elsewhere, not on lanes/sw');
   });
 
+  it('a lane worktree in the middle of a merge is refused, even with commitWip: nothing is committed', async () => {
+    const r = await open();
+    const lane = await r.lane('mid', { 'a.txt': 'a1\nlane\na3\n' });
+    await commitFiles(r.t.dir, { 'a.txt': 'a1\nbase\na3\n' }, 'base edit');
+    await expect(gitIn(lane.worktree, ['merge', 'main'])).rejects.toThrow();
+    const branchTip = await r.tip('lanes/mid');
+
+    const outcome = await mergeLane({ repo: r.repo, lane, stateStore: r.store, commitWip: true });
+
+    expect(outcome).toEqual({ kind: 'refused', reason: 'the lane\'s worktree is in the middle of a merge; finish it there first' });
+    expect(await r.tip('lanes/mid')).toBe(branchTip);
+    expect(await gitIn(lane.worktree, ['status', '--porcelain'])).toBe('UU a.txt\n');
+  });
+
   it('a missing lane worktree is refused', async () => {
     const r = await open();
     const lane = await r.lane('wt', { 'b.txt': 'b\n' });

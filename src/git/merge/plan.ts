@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { isLanesError } from '../../core/errors.js';
 import { git, runGit, splitZ } from '../exec.js';
-import { checkoutRefusal, findBaseCheckout, type BaseCheckout } from './checkout.js';
+import { checkoutRefusal, findBaseCheckout, operationInProgress, type BaseCheckout } from './checkout.js';
 import { commitsBetween, isAncestor, mergeMessage, mergeSides, mergeTree, refTip, treeOf } from './build.js';
 import { readStatus, statusPaths } from './status.js';
 import type { CommitSummary, MergePlan, PlanInput } from './types.js';
@@ -121,6 +121,9 @@ const planRefusal = async (
   if (!worktree) return `the lane's worktree ${lane.worktree} is missing or unreadable`;
   if (worktree.ref === undefined) return `the lane's worktree is on a detached HEAD (${short(worktree.head)}), not on ${lane.branch}; its real HEAD is what would be merged`;
   if (worktree.ref !== `refs/heads/${lane.branch}`) return `the lane's worktree is on ${worktree.ref.replace(/^refs\/heads\//, '')}, not on ${lane.branch}`;
+  // Committing its work then would conclude a half-resolved merge, conflict markers and all.
+  const operation = await operationInProgress(lane.worktree);
+  if (operation) return `the lane's worktree is ${operation}; finish it there first`;
   if (plan.uncommitted.length === 0) {
     const isInBase = await isAncestor(cwd, plan.branchTip, plan.baseTip);
     const isNoOp = plan.prediction.clean && plan.prediction.tree === (await treeOf(cwd, plan.baseTip));
