@@ -33,6 +33,13 @@ export interface LaneRecord {
   hasStarted?: boolean;
   /** Set while the process with this pid is still running the lane's setup; agents wait for it. */
   setupPid?: number;
+  /**
+   * Set by the last successful merge: the lane's branch tip that was merged (`tip`), when, and the
+   * base commit it produced (`result`). Work after a squash merge is `tip..branch`.
+   */
+  merged?: { tip: string; at: string; result: string };
+  /** Files the last merge attempt conflicted on; cleared by a successful merge. */
+  conflict?: string[];
 }
 
 /** Runtime status of a lane's agent (SPEC §1, §10). `stopped`: no agent is running for it. */

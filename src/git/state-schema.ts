@@ -31,6 +31,8 @@ export const laneRecordSchema = z.looseObject({
   promptDelivered: z.boolean().optional(),
   hasStarted: z.boolean().optional(),
   setupPid: z.number().int().optional(),
+  merged: z.looseObject({ tip: z.string().min(1), at: z.string(), result: z.string().min(1) }).optional(),
+  conflict: z.array(z.string()).optional(),
 });
 
 /** The state file: `<git-common-dir>/lanes/state.json`. */
