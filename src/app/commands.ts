@@ -2,6 +2,7 @@ import type { CommandId } from '../core/keymap.js';
 import { neighbour } from '../core/layout.js';
 import type { Controller } from './controller.js';
 import { openNewLaneForm } from './new-lane-form.js';
+import { openMerge } from './merge-flow.js';
 import { togglePause } from './pause.js';
 import { selectLayout } from './selectors.js';
 import { notify } from './store.js';
@@ -107,6 +108,19 @@ export const runCommand = (controller: Controller, command: CommandId): void => 
     case 'ready': {
       const lane = controller.focused();
       if (lane) void controller.toggleReady(lane.name);
+      return;
+    }
+    case 'merge': {
+      const lane = controller.focused();
+      if (lane) void openMerge(controller, [lane.name]);
+      return;
+    }
+    case 'merge-ready': {
+      const ready = [...controller.lanes.values()]
+        .filter((l) => l.record.ready)
+        .sort((a, b) => (a.record.readyAt ?? '').localeCompare(b.record.readyAt ?? ''))
+        .map((l) => l.name);
+      void openMerge(controller, ready);
       return;
     }
     case 'overlaps':

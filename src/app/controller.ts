@@ -5,6 +5,7 @@ import type { LaneRecord } from '../core/lane.js';
 import { deriveStatus, isAgentOutput, nextStatusChange } from '../core/status.js';
 import { compilePatterns, refineStatus, screenTail, type StatusPatterns } from '../core/status-patterns.js';
 import type { StateStore } from '../git/state.js';
+import type { Repo } from '../git/repo.js';
 import type { TerminalEvent, TerminalHost } from '../term/types.js';
 import type { Compositor } from '../ui/compositor.js';
 import { agentEnv } from './agent-env.js';
@@ -47,6 +48,10 @@ export interface ControllerDeps {
   env: NodeJS.ProcessEnv;
   /** The lanes of the state file changed (overlap watching follows them). */
   onLanesChanged?: (records: LaneRecord[]) => void;
+  /** A merge moved the base: every other lane's behind, overlaps and conflicts are recomputed. */
+  onMerged?: () => void;
+  /** The repository (merging needs it); absent in tests of the screen alone. */
+  repo?: Repo;
   /** Create a lane (worktree, branch, state record) — the same path as `lanes new`. */
   newLane: (request: NewLaneRequest) => Promise<{ lane: LaneRecord; warnings: string[] }>;
   now?: () => number;
@@ -224,6 +229,12 @@ export class Controller {
     await this.deps.stateStore
       .update((state) => ({ ...state, lanes: state.lanes.map((l) => (l.name === name ? { ...l, ...patch } : l)) }))
       .catch(() => undefined);
+  }
+
+  /** After merges: read the state again (merged and conflict marks) and recompute every lane. */
+  async afterMerge(): Promise<void> {
+    await this.sync().catch(() => undefined);
+    this.deps.onMerged?.();
   }
 
   /** Mark or unmark a lane ready to merge (recorded in the state file, in the order marked). */

@@ -4,6 +4,7 @@ import type { Controller } from './controller.js';
 import { runCommand } from './commands.js';
 import { refusePausedInput } from './pause.js';
 import { handleFormKey, handleFormPaste } from './new-lane-form.js';
+import { handleMergeKey } from './merge-flow.js';
 import { selectLayout } from './selectors.js';
 import { notify, patchLane } from './store.js';
 
@@ -121,6 +122,10 @@ export class InputRouter {
     if (event.type !== 'key') return;
     if (overlay.kind === 'overlaps') {
       this.overlapsInput(event);
+      return;
+    }
+    if (overlay.kind === 'merge') {
+      handleMergeKey(this.controller, event);
       return;
     }
     if (overlay.kind === 'help') {

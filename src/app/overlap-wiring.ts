@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { LaneRecord } from '../core/lane.js';
 import type { Overlap } from '../core/overlap.js';
 import { countKinds } from '../core/touched.js';
-import { aheadBehind } from '../git/lane-info.js';
+import { aheadBehind, branchTip } from '../git/lane-info.js';
 import { OverlapTracker, type OverlapSnapshot } from '../watch/overlap-tracker.js';
 import { notify, patchLanes, type AppStore, type LaneView } from './store.js';
 
@@ -53,6 +53,13 @@ export class OverlapWiring {
     this.records = records;
     void this.tracker.setLanes(records);
     void this.updateAheadBehind(records);
+  }
+
+  /** Recompute every lane now (after a merge moved the base). */
+  refresh(): void {
+    if (this.isDisposed) return;
+    void this.tracker.refresh();
+    void this.updateAheadBehind(this.records);
   }
 
   async dispose(): Promise<void> {
@@ -129,7 +136,8 @@ export class OverlapWiring {
     const patches = new Map<string, Partial<LaneView>>();
     await Promise.all(
       records.map(async (record) => {
-        patches.set(record.name, await aheadBehind(this.options.repoCwd, record));
+        const [counts, tip] = await Promise.all([aheadBehind(this.options.repoCwd, record), branchTip(this.options.repoCwd, record.branch)]);
+        patches.set(record.name, { ...counts, isMerged: record.merged !== undefined && record.merged.tip === tip, conflictCount: record.conflict?.length ?? 0 });
       }),
     );
     if (!this.isDisposed) patchLanes(this.options.store, patches);

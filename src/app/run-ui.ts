@@ -70,6 +70,8 @@ export const runUi = async (options: UiOptions): Promise<number> => {
   });
   const controller = new Controller({
     onLanesChanged: (records) => overlaps.setLanes(records),
+    onMerged: () => overlaps.refresh(),
+    repo: context.repo,
     config: context.config,
     stateStore: context.stateStore,
     host,

@@ -27,6 +27,10 @@ export interface LaneView {
   outOfScope: number;
   /** Marked ready to merge (`r`). */
   isReady: boolean;
+  /** Its last merge took the branch as it is now. */
+  isMerged: boolean;
+  /** Files its last merge attempt conflicted on. */
+  conflictCount: number;
 }
 
 /** A new view of a lane, before anything was observed of it. */
@@ -41,6 +45,8 @@ export const newLaneView = (fields: Pick<LaneView, 'name' | 'branch' | 'agent'>)
   overlapCount: 0,
   outOfScope: 0,
   isReady: false,
+  isMerged: false,
+  conflictCount: 0,
 });
 
 export interface NewLaneForm {
@@ -64,8 +70,29 @@ export const COMMAND_CHOICE = 'command…';
 export const formFields = (form: NewLaneForm): Array<'name' | 'agent' | 'command' | 'prompt'> =>
   form.choices[form.choice] === COMMAND_CHOICE ? ['name', 'agent', 'command', 'prompt'] : ['name', 'agent', 'prompt'];
 
+/** The `m` and `M` dialog: what will be merged, then the merge running, then how it ended. */
+export interface MergeDialog {
+  kind: 'merge';
+  /** Lanes to merge in order: one for `m`, the ready lanes for `M`. */
+  lanes: string[];
+  phase: 'loading' | 'plan' | 'running' | 'done';
+  squash: boolean;
+  commitWip: boolean;
+  /** Plan lines to show (commits, files, behind, prediction), one per row. */
+  summary: string[];
+  /** Why it cannot go ahead (shown instead of the merge key). */
+  refusal: string | undefined;
+  /** Uncommitted files in the (first) lane: merging needs `c` (commit them) first. */
+  uncommitted: number;
+  /** Output of the verify command, last lines. */
+  output: string[];
+  /** How it ended, one line; and the conflicting lane and files when it conflicted. */
+  result: { text: string; isSuccess: boolean; conflict?: { lane: string; files: string[] } } | undefined;
+}
+
 export type Overlay =
   | { kind: 'help' }
+  | MergeDialog
   | { kind: 'overlaps'; selected: number }
   | { kind: 'confirm-quit' }
   | NewLaneForm;

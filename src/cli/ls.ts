@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { loadContext } from '../app/context.js';
 import { readUiStatus } from '../app/ui-status.js';
 import { readLaneOverlaps } from '../app/lane-overlaps.js';
-import { aheadBehind } from '../git/lane-info.js';
+import { aheadBehind, branchTip } from '../git/lane-info.js';
 import type { GlobalOptions } from './main.js';
 
 /** One lane in `lanes ls --json` (documented in the README; keep stable). */
@@ -41,6 +41,7 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean }, 
       const files = touched.get(lane.name) ?? [];
       const mine = overlaps.filter((o) => o.lanes.includes(lane.name));
       const { ahead, behind } = await aheadBehind(context.repo.mainWorktree, lane);
+      const tip = await branchTip(context.repo.mainWorktree, lane.branch);
       return {
         name: lane.name,
         branch: lane.branch,
@@ -50,13 +51,14 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean }, 
         forkPoint: lane.forkPoint,
         status: !exists ? 'missing' : (ui?.statuses[lane.name] ?? 'stopped'),
         ready: lane.ready,
-        merged: false,
+        // Merged: its last merge took the branch as it is now (no work added since).
+        merged: lane.merged !== undefined && lane.merged.tip === tip,
         ahead,
         behind,
         dirty: files.filter((f) => !f.committed).length,
         touched: files.map((f) => f.path),
         overlaps: mine.map((o) => o.path),
-        conflict: mine.filter((o) => o.conflict === true).map((o) => o.path),
+        conflict: [...new Set([...(lane.conflict ?? []), ...mine.filter((o) => o.conflict === true).map((o) => o.path)])].sort(),
         outOfScope: outOfScope.get(lane.name) ?? [],
       };
     }),

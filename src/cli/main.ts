@@ -4,6 +4,7 @@ import { GitError } from '../git/exec.js';
 import { runDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
 import { runLs } from './ls.js';
+import { runMerge } from './merge.js';
 import { runNew } from './new.js';
 import { runOverlaps } from './overlaps.js';
 import { runUiCommand } from './ui.js';
@@ -70,6 +71,18 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .description('lanes with status, branch, ahead/behind, changed files and overlaps')
     .option('--json', 'machine-readable output (documented in the README)')
     .action(async (options: { json?: boolean }) => setCode(await runLs(program.opts<GlobalOptions>(), options)));
+
+  program
+    .command('merge')
+    .description('merge a lane into its base: computed off to the side, verified, then the base moves')
+    .argument('<name>', 'the lane')
+    .option('--squash', 'one commit on the base listing the lane\'s commits, instead of a merge commit')
+    .option('--commit-wip', 'commit the lane\'s uncommitted changes first, as work in progress')
+    .option('--no-verify', 'skip the configured verify command')
+    .option('--yes', 'do not ask for confirmation')
+    .action(async (name: string, options: { squash?: boolean; commitWip?: boolean; verify?: boolean; yes?: boolean }) =>
+      setCode(await runMerge(program.opts<GlobalOptions>(), name, options)),
+    );
 
   program
     .command('overlaps')

@@ -26,6 +26,8 @@ export type CommandId =
   | 'new-lane'
   | 'overlaps'
   | 'ready'
+  | 'merge'
+  | 'merge-ready'
   | 'pause'
   | 'restart'
   | 'zoom'
@@ -70,6 +72,8 @@ export const COMMANDS: readonly CommandInfo[] = [
   { id: 'pause', keys: ['p'], description: 'pause / resume the focused lane (freezes its whole process tree)', hint: 'pause' },
   { id: 'overlaps', keys: ['o'], description: 'overlap panel: every file touched by more than one lane, with the lanes', hint: 'overlaps' },
   { id: 'ready', keys: ['r'], description: 'mark / unmark the focused lane ready to merge', hint: 'ready' },
+  { id: 'merge', keys: ['m'], description: 'merge the focused lane into the base (shows the plan first)', hint: 'merge' },
+  { id: 'merge-ready', keys: ['M'], description: 'merge every ready lane, one after another, in the order marked' },
   { id: 'restart', keys: ['R'], description: "restart the focused lane's agent" },
   { id: 'zoom', keys: ['z'], description: 'zoom / unzoom the focused lane', hint: 'zoom' },
   { id: 'page-next', keys: [']'], description: 'next page of lanes (when they do not fit on one screen)' },

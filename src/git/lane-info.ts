@@ -11,3 +11,9 @@ export const aheadBehind = async (repoCwd: string, lane: LaneRecord): Promise<{ 
   const [behind = 0, ahead = 0] = counts.stdout.trim().split(/\s+/).map(Number);
   return { ahead: Number.isFinite(ahead) ? ahead : 0, behind: Number.isFinite(behind) ? behind : 0 };
 };
+
+/** The commit a branch points at, or undefined when it does not exist. Read-only. */
+export const branchTip = async (repoCwd: string, branch: string): Promise<string | undefined> => {
+  const result = await runGit(['rev-parse', '--verify', '-q', `refs/heads/${branch}^{commit}`], { cwd: repoCwd, readOnly: true });
+  return result.code === 0 ? result.stdout.trim() : undefined;
+};

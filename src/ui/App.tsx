@@ -6,6 +6,7 @@ import { Footer } from './Footer.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { NewLaneForm } from './NewLaneForm.js';
 import { OverlapPanel } from './OverlapPanel.js';
+import { MergeDialog } from './MergeDialog.js';
 import { PaneFrame } from './PaneFrame.js';
 import { keyLabel } from '../core/keymap.js';
 import { truncate } from './text.js';
@@ -31,6 +32,7 @@ export const App = () => {
   if (overlay?.kind === 'help') body = <HelpOverlay width={cols} height={areaHeight} />;
   else if (overlay?.kind === 'new-lane') body = <NewLaneForm width={cols} height={areaHeight} />;
   else if (overlay?.kind === 'overlaps') body = <OverlapPanel width={cols} height={areaHeight} />;
+  else if (overlay?.kind === 'merge') body = <MergeDialog width={cols} height={areaHeight} />;
   else if (layout.tooSmall) {
     body = (
       <Box width={cols} height={areaHeight} alignItems="center" justifyContent="center">

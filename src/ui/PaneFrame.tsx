@@ -37,6 +37,8 @@ export const PaneFrame = memo(function PaneFrame({ number, lane, rect, isFocused
   const stat = ` ${status.symbol} ${statusLabel(lane.status)} `;
   const overlap = isOverlapping ? ` ⚠ ${lane.overlapCount} ` : '';
   const ready = lane.isReady ? ' ✓ ready ' : '';
+  const merged = lane.isMerged ? ' merged ' : '';
+  const conflict = lane.conflictCount > 0 ? ` ✖ conflict ${lane.conflictCount} ` : '';
   const scope = lane.outOfScope > 0 ? ` ${lane.outOfScope} out of scope ` : '';
   const { added, modified, deleted } = lane.changes;
   const counts = added + modified + deleted > 0 ? ` +${added} ~${modified} -${deleted} ` : '';
@@ -55,6 +57,8 @@ export const PaneFrame = memo(function PaneFrame({ number, lane, rect, isFocused
   const statText = take(stat);
   const overlapText = take(overlap);
   const readyText = take(ready);
+  const conflictText = take(conflict);
+  const mergedText = take(merged);
   const scrollText = take(scroll);
   const scopeText = take(scope);
   const countsText = take(counts);
@@ -84,6 +88,8 @@ export const PaneFrame = memo(function PaneFrame({ number, lane, rect, isFocused
           </Text>
         ) : null}
         {readyText ? <Text color={colors.ready}>{readyText}</Text> : null}
+        {conflictText ? <Text color={colors.conflict}>{conflictText}</Text> : null}
+        {mergedText ? <Text color={colors.merged}>{mergedText}</Text> : null}
         {scrollText ? <Text color={colors.notice}>{scrollText}</Text> : null}
         {scopeText ? <Text color={colors.warning}>{scopeText}</Text> : null}
         {countsText ? <Text color={colors.muted}>{countsText}</Text> : null}
