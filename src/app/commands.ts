@@ -1,6 +1,7 @@
 import type { CommandId } from '../core/keymap.js';
 import { neighbour } from '../core/layout.js';
 import type { Controller } from './controller.js';
+import { openDiffView } from './diff-view.js';
 import { openNewLaneForm } from './new-lane-form.js';
 import { togglePause } from './pause.js';
 import { selectLayout } from './selectors.js';
@@ -103,6 +104,9 @@ export const runCommand = (controller: Controller, command: CommandId): void => 
     }
     case 'help':
       store.setState({ overlay: { kind: 'help' } });
+      return;
+    case 'diff':
+      openDiffView(controller);
       return;
     case 'overlaps':
       store.setState({ overlay: { kind: 'overlaps', selected: 0 } });

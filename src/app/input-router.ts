@@ -2,6 +2,7 @@ import { InputParser, type InputEvent, type KeyEvent, type MouseEvent } from '..
 import { isLeaveKey, resolveKey } from '../core/keymap.js';
 import type { Controller } from './controller.js';
 import { runCommand } from './commands.js';
+import { handleDiffKey } from './diff-view.js';
 import { refusePausedInput } from './pause.js';
 import { handleFormKey, handleFormPaste } from './new-lane-form.js';
 import { selectLayout } from './selectors.js';
@@ -121,6 +122,10 @@ export class InputRouter {
     if (event.type !== 'key') return;
     if (overlay.kind === 'overlaps') {
       this.overlapsInput(event);
+      return;
+    }
+    if (overlay.kind === 'diff') {
+      handleDiffKey(this.controller, event);
       return;
     }
     if (overlay.kind === 'help') {

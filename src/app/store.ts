@@ -4,6 +4,7 @@ import type { TextField } from '../core/form.js';
 import type { Keymap } from '../core/keymap.js';
 import type { Theme } from '../config/theme.js';
 import type { Overlap } from '../core/overlap.js';
+import type { DiffDocument } from '../core/diff-doc.js';
 
 /** What the chrome shows of one lane (pane title and footer counts). */
 export interface LaneView {
@@ -60,8 +61,24 @@ export const COMMAND_CHOICE = 'command…';
 export const formFields = (form: NewLaneForm): Array<'name' | 'agent' | 'command' | 'prompt'> =>
   form.choices[form.choice] === COMMAND_CHOICE ? ['name', 'agent', 'command', 'prompt'] : ['name', 'agent', 'prompt'];
 
+/** The full-screen diff of one lane (`d`). */
+export interface DiffOverlay {
+  kind: 'diff';
+  lane: string;
+  /** The lane's recorded fork point, for the header. */
+  forkPoint: string;
+  /** Index of the diff line at the top of the view. */
+  scroll: number;
+  /** True while git computes the diff (in the background; the UI keeps running). */
+  loading: boolean;
+  diff?: DiffDocument;
+  /** Why the diff could not be read. */
+  error?: string;
+}
+
 export type Overlay =
   | { kind: 'help' }
+  | DiffOverlay
   | { kind: 'overlaps'; selected: number }
   | { kind: 'confirm-quit' }
   | NewLaneForm;

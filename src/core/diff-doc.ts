@@ -56,23 +56,35 @@ export const displayText = (text: string): string => {
 /** Label of a file in the list: its path, or `old → new` for a rename. */
 export const fileLabel = (file: DiffFile): string => displayText(file.from === undefined ? file.path : `${file.from} → ${file.path}`);
 
+/**
+ * The first `count` lines of `text` (with their newlines), and how many lines follow them —
+ * counted without splitting the rest, so a huge patch costs little beyond what is shown.
+ */
+const headLines = (text: string, count: number): { head: string; rest: number } => {
+  let at = 0;
+  for (let n = 0; n < count && at < text.length; n++) {
+    const next = text.indexOf('\n', at);
+    at = next < 0 ? text.length : next + 1;
+  }
+  let rest = 0;
+  for (let i = at; i < text.length; rest++) {
+    const next = text.indexOf('\n', i);
+    i = next < 0 ? text.length : next + 1;
+  }
+  return { head: text.slice(0, at), rest };
+};
+
 export const buildDiffDocument = (diff: LaneDiff, maxLines = MAX_DOC_LINES): DiffDocument => {
   const { added, deleted } = diffTotals(diff.files);
   const lines: DocLine[] = diff.files.map((file) => ({ kind: 'file', text: fileLabel(file), added: file.added, deleted: file.deleted, binary: file.binary }));
   const fileStarts: number[] = [];
-  const patchFiles = parsePatch(diff.patch);
-  if (patchFiles.length > 0) lines.push({ kind: 'blank', text: '' });
-  let total = patchFiles.reduce((n, f) => n + f.lines.length, 0);
-  for (const file of patchFiles) {
-    if (lines.length >= maxLines) break;
+  if (diff.patch !== '') lines.push({ kind: 'blank', text: '' });
+  const { head, rest } = headLines(diff.patch, Math.max(0, maxLines - lines.length));
+  for (const file of parsePatch(head)) {
     fileStarts.push(lines.length);
-    for (const line of file.lines) {
-      if (lines.length >= maxLines) break;
-      lines.push({ kind: line.kind, text: displayText(line.text) });
-      total -= 1;
-    }
+    for (const line of file.lines) lines.push({ kind: line.kind, text: displayText(line.text) });
   }
-  if (total > 0) lines.push({ kind: 'note', text: `… ${total} more lines not shown (lanes diff prints all of them)` });
+  if (rest > 0) lines.push({ kind: 'note', text: `… ${rest} more lines not shown (lanes diff prints all of them)` });
   return { mergeBase: diff.mergeBase, files: diff.files, added, deleted, lines, fileStarts };
 };
 

@@ -84,7 +84,9 @@ export const laneDiff = async (lane: LaneRecord, options: { stat?: boolean } = {
   if (!exists) throw new LanesError(`lane ${lane.name}: its worktree is missing (${lane.worktree})`);
   // Background reads: never take a lock an agent's own git command may need.
   const gitOptions: GitOptions = { cwd: lane.worktree, readOnly: true };
-  const [mergeBase, tree] = await Promise.all([diffStart(lane, gitOptions), worktreeTree(lane, gitOptions)]);
+  // The tree first: it also finds out whether the folder is a git worktree at all.
+  const tree = await worktreeTree(lane, gitOptions);
+  const mergeBase = await diffStart(lane, gitOptions);
   const [numstat, patch] = await Promise.all([
     git([...DIFF_ARGS, '--numstat', '-z', mergeBase, tree, '--'], gitOptions),
     options.stat ? Promise.resolve('') : git([...DIFF_ARGS, mergeBase, tree, '--'], gitOptions),
