@@ -97,14 +97,18 @@ export const DIFF_VIEW_CHROME_ROWS = 4;
 /** Diff lines visible in a view `height` rows tall. */
 export const diffBodyRows = (height: number): number => Math.max(1, height - DIFF_VIEW_CHROME_ROWS);
 
-/** The largest useful scroll position: the last line at the bottom of the view. */
-export const maxScroll = (doc: DiffDocument, rows: number): number => Math.max(0, doc.lines.length - rows);
+/**
+ * The largest scroll position: the last line at the bottom of the view, or the last file's header
+ * at the top when that is further (so `]` always brings the next file's header to the top, and the
+ * rest of the view stays blank).
+ */
+export const maxScroll = (doc: DiffDocument, rows: number): number => Math.max(0, doc.lines.length - rows, doc.fileStarts.at(-1) ?? 0);
 
 export const clampScroll = (doc: DiffDocument, scroll: number, rows: number): number => Math.max(0, Math.min(maxScroll(doc, rows), scroll));
 
 /**
- * Scroll position of the next (`1`) or previous (`-1`) file's header from `scroll`; the same
- * position when there is none that way.
+ * Scroll position of the next (`1`) or previous (`-1`) file's header from `scroll`, which puts that
+ * header at the top; the same position when there is none that way.
  */
 export const fileJump = (doc: DiffDocument, scroll: number, direction: 1 | -1, rows: number): number => {
   const current = clampScroll(doc, scroll, rows);

@@ -58,12 +58,14 @@ describe('scrolling the diff view', () => {
   const doc = buildDiffDocument(diff);
   const rows = 10;
 
-  it('clamps to the first line and to the last page', () => {
+  it('clamps to the first line and to the last page, or the last file at the top when further', () => {
     expect(doc.lines).toHaveLength(4 + 36 + 8 + 7);
-    expect(maxScroll(doc, rows)).toBe(55 - 10);
+    expect(doc.fileStarts).toEqual([4, 40, 48]);
+    expect(maxScroll(doc, rows)).toBe(48);
+    expect(maxScroll(doc, 3)).toBe(55 - 3);
     expect(clampScroll(doc, -3, rows)).toBe(0);
-    expect(clampScroll(doc, 999, rows)).toBe(45);
-    expect(maxScroll(doc, 100)).toBe(0);
+    expect(clampScroll(doc, 999, rows)).toBe(48);
+    expect(maxScroll(buildDiffDocument({ ...diff, patch: '' }), 2)).toBe(1);
     expect(diffBodyRows(30)).toBe(26);
     expect(diffBodyRows(2)).toBe(1);
   });
@@ -71,13 +73,13 @@ describe('scrolling the diff view', () => {
   it('jumps to the next and previous file header, staying put at either end', () => {
     expect(fileJump(doc, 0, 1, rows)).toBe(4);
     expect(fileJump(doc, 4, 1, rows)).toBe(40);
-    // The last header is below the last page: the jump stops at the bottom.
-    expect(fileJump(doc, 40, 1, rows)).toBe(45);
-    expect(fileJump(doc, 45, 1, rows)).toBe(45);
-    expect(fileJump(doc, 45, -1, rows)).toBe(40);
+    expect(fileJump(doc, 40, 1, rows)).toBe(48);
+    expect(fileJump(doc, 48, 1, rows)).toBe(48);
+    expect(fileJump(doc, 48, -1, rows)).toBe(40);
     expect(fileJump(doc, 40, -1, rows)).toBe(4);
     expect(fileJump(doc, 4, -1, rows)).toBe(4);
     expect(fileJump(doc, 10, -1, rows)).toBe(4);
+    expect(fileJump(doc, 10, 1, rows)).toBe(40);
   });
 
   it('tells which file is at the top', () => {

@@ -94,10 +94,12 @@ describe('DiffView', () => {
     expect(inside(lines[10]!)).toBe(`lines ${scroll + 1}–${scroll + 8} of ${doc.lines.length} · file 2/3 edit.txt · j k scroll · ] [ file · g G top/bottom · q close`);
   });
 
-  it('keeps a scroll position past the end on the last page (after a resize)', () => {
+  it('keeps a scroll position past the end at the last file (after a resize), blank below it', () => {
     const doc = buildDiffDocument(DIFF);
     const lines = view(overlay({ diff: doc, scroll: 10_000 }), 80, 20);
-    expect(inside(lines[17]!)).toBe('Binary files /dev/null and b/logo.png differ');
+    expect(inside(lines[2]!)).toBe('diff --git a/logo.png b/logo.png');
+    expect(inside(lines[5]!)).toBe('Binary files /dev/null and b/logo.png differ');
+    expect(lines.slice(6, 18).map(inside)).toEqual(Array(12).fill(''));
   });
 
   it('says when it is loading, when git failed and when there is nothing to show', () => {
