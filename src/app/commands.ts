@@ -1,6 +1,7 @@
 import type { CommandId } from '../core/keymap.js';
 import { neighbour } from '../core/layout.js';
 import type { Controller } from './controller.js';
+import { openDiffView } from './diff-view.js';
 import { openNewLaneForm } from './new-lane-form.js';
 import { openMerge } from './merge-flow.js';
 import { togglePause } from './pause.js';
@@ -123,6 +124,9 @@ export const runCommand = (controller: Controller, command: CommandId): void => 
       void openMerge(controller, ready);
       return;
     }
+    case 'diff':
+      openDiffView(controller);
+      return;
     case 'overlaps':
       store.setState({ overlay: { kind: 'overlaps', selected: 0 } });
       return;

@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import { agentLaunch } from '../config/agent.js';
 import type { LaneRecord } from '../core/lane.js';
+import type { LaneDiff } from '../core/patch.js';
 import { deriveStatus, isAgentOutput, nextStatusChange } from '../core/status.js';
 import { compilePatterns, refineStatus, screenTail, type StatusPatterns } from '../core/status-patterns.js';
 import type { StateStore } from '../git/state.js';
@@ -54,6 +55,8 @@ export interface ControllerDeps {
   repo?: Repo;
   /** Create a lane (worktree, branch, state record) — the same path as `lanes new`. */
   newLane: (request: NewLaneRequest) => Promise<{ lane: LaneRecord; warnings: string[] }>;
+  /** Read a lane's diff for the `d` view (default: `laneDiff` from git). */
+  readDiff?: (lane: LaneRecord) => Promise<LaneDiff>;
   now?: () => number;
 }
 

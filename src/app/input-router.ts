@@ -2,6 +2,7 @@ import { InputParser, type InputEvent, type KeyEvent, type MouseEvent } from '..
 import { isLeaveKey, resolveKey } from '../core/keymap.js';
 import type { Controller } from './controller.js';
 import { runCommand } from './commands.js';
+import { handleDiffKey } from './diff-view.js';
 import { refusePausedInput } from './pause.js';
 import { handleFormKey, handleFormPaste } from './new-lane-form.js';
 import { handleMergeKey } from './merge-flow.js';
@@ -126,6 +127,10 @@ export class InputRouter {
     }
     if (overlay.kind === 'merge') {
       handleMergeKey(this.controller, event);
+      return;
+    }
+    if (overlay.kind === 'diff') {
+      handleDiffKey(this.controller, event);
       return;
     }
     if (overlay.kind === 'help') {

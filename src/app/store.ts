@@ -5,6 +5,7 @@ import type { Keymap } from '../core/keymap.js';
 import type { Theme } from '../config/theme.js';
 import type { Overlap } from '../core/overlap.js';
 import type { ChangeKind } from '../core/touched.js';
+import type { DiffDocument } from '../core/diff-doc.js';
 
 /** What the chrome shows of one lane (pane title and footer counts). */
 export interface LaneView {
@@ -90,9 +91,25 @@ export interface MergeDialog {
   result: { text: string; isSuccess: boolean; conflict?: { lane: string; files: string[] } } | undefined;
 }
 
+/** The full-screen diff of one lane (`d`). */
+export interface DiffOverlay {
+  kind: 'diff';
+  lane: string;
+  /** The lane's recorded fork point, for the header. */
+  forkPoint: string;
+  /** Index of the diff line at the top of the view. */
+  scroll: number;
+  /** True while git computes the diff (in the background; the UI keeps running). */
+  loading: boolean;
+  diff?: DiffDocument;
+  /** Why the diff could not be read. */
+  error?: string;
+}
+
 export type Overlay =
   | { kind: 'help' }
   | MergeDialog
+  | DiffOverlay
   | { kind: 'overlaps'; selected: number }
   | { kind: 'confirm-quit' }
   | NewLaneForm;

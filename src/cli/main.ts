@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isLanesError, usageError } from '../core/errors.js';
 import { GitError } from '../git/exec.js';
 import { runDemo } from './demo.js';
+import { runDiff } from './diff.js';
 import { runDoctor } from './doctor.js';
 import { runLs } from './ls.js';
 import { runMerge } from './merge.js';
@@ -83,6 +84,13 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .action(async (name: string, options: { squash?: boolean; commitWip?: boolean; verify?: boolean; yes?: boolean }) =>
       setCode(await runMerge(program.opts<GlobalOptions>(), name, options)),
     );
+
+  program
+    .command('diff')
+    .description("the lane's changes since its fork point, committed or not (coloured on a terminal)")
+    .argument('<name>', 'the lane')
+    .option('--stat', 'a summary: changed lines per file and the total')
+    .action(async (name: string, options: { stat?: boolean }) => setCode(await runDiff(program.opts<GlobalOptions>(), name, options)));
 
   program
     .command('overlaps')

@@ -29,6 +29,7 @@ export type CommandId =
   | 'merge'
   | 'merge-ready'
   | 'pause'
+  | 'diff'
   | 'restart'
   | 'zoom'
   | 'page-next'
@@ -70,6 +71,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { id: 'leave-type', keys: ['ctrl+q'], description: 'leave type mode (the only key not sent to the agent)' },
   { id: 'new-lane', keys: ['n'], description: 'new lane: name, agent preset or command, optional task prompt', hint: 'new' },
   { id: 'pause', keys: ['p'], description: 'pause / resume the focused lane (freezes its whole process tree)', hint: 'pause' },
+  { id: 'diff', keys: ['d'], description: 'diff of the focused lane (full-screen; j k scroll, ] [ next/previous file, q/Esc close)', hint: 'diff' },
   { id: 'overlaps', keys: ['o'], description: 'overlap panel: every file touched by more than one lane, with the lanes', hint: 'overlaps' },
   { id: 'ready', keys: ['r'], description: 'mark / unmark the focused lane ready to merge', hint: 'ready' },
   { id: 'merge', keys: ['m'], description: 'merge the focused lane into the base (shows the plan first)', hint: 'merge' },

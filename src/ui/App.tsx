@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { selectLayout, FOOTER_ROWS } from '../app/selectors.js';
 import { useAppState } from './context.js';
+import { DiffView } from './DiffView.js';
 import { Footer } from './Footer.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { NewLaneForm } from './NewLaneForm.js';
@@ -33,6 +34,7 @@ export const App = () => {
   else if (overlay?.kind === 'new-lane') body = <NewLaneForm width={cols} height={areaHeight} />;
   else if (overlay?.kind === 'overlaps') body = <OverlapPanel width={cols} height={areaHeight} />;
   else if (overlay?.kind === 'merge') body = <MergeDialog width={cols} height={areaHeight} />;
+  else if (overlay?.kind === 'diff') body = <DiffView width={cols} height={areaHeight} />;
   else if (layout.tooSmall) {
     body = (
       <Box width={cols} height={areaHeight} alignItems="center" justifyContent="center">

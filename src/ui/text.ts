@@ -26,6 +26,25 @@ export const fit = (text: string, width: number): string => {
   return cut + ' '.repeat(Math.max(0, width - stringWidth(cut)));
 };
 
+/**
+ * Break plain text into lines of at most `width` columns at spaces; a word longer than a line is
+ * cut with `…`. Always at least one line.
+ */
+export const wrapWords = (text: string, width: number): string[] => {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (stringWidth(candidate) <= width || line === '') line = candidate;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  lines.push(line);
+  return lines.map((l) => truncate(l, width));
+};
+
 export { stringWidth };
 
 /** Remove control characters from text an agent controls (its title) before showing it. */

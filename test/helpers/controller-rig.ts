@@ -32,7 +32,8 @@ export interface Rig {
   dispose(): Promise<void>;
 }
 
-export const makeRig = async (names: string[], size: { cols: number; rows: number } = { cols: 100, rows: 30 }): Promise<Rig> => {
+/** `deps` replaces parts of the controller's dependencies (e.g. `readDiff`). */
+export const makeRig = async (names: string[], size: { cols: number; rows: number } = { cols: 100, rows: 30 }, deps: Partial<ControllerDeps> = {}): Promise<Rig> => {
   const root = await realpath(await mkdtemp(join(tmpdir(), 'lanes-rig-')));
   const record = async (name: string): Promise<LaneRecord> => {
     const worktree = join(root, name);
@@ -70,6 +71,7 @@ export const makeRig = async (names: string[], size: { cols: number; rows: numbe
     ring: () => undefined,
     env: { SHELL: '/bin/sh', PATH: process.env.PATH ?? '/usr/bin:/bin' },
     newLane,
+    ...deps,
   });
   const quit = vi.fn(() => Promise.resolve());
   controller.onQuit = quit;

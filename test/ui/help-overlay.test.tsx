@@ -15,11 +15,25 @@ const helpLines = (overrides: Record<string, string | string[]> = {}, width = 10
   return rendered.lines();
 };
 
-/** True when one line shows `keys` followed (after padding) by `description`. */
+/** A row's text inside the box: no border, no padding. */
+const inside = (line: string): string => line.replace(/^│ ?/, '').replace(/ ?│$/, '');
+
+/**
+ * True when one line shows `keys` followed (after padding) by `description` (or text starting
+ * with it), which may continue
+ * on the next lines (wrapped under itself, with the key column blank).
+ */
 const showsRow = (lines: string[], keys: string, description: string): boolean =>
-  lines.some((line) => {
-    const at = line.indexOf(` ${keys} `);
-    return at >= 0 && line.indexOf(description, at + keys.length) > at;
+  lines.some((line, i) => {
+    const at = inside(line).indexOf(`${keys} `);
+    if (at !== 0) return false;
+    let text = inside(line).slice(keys.length).trim();
+    for (let j = i + 1; j < lines.length && text !== description && description.startsWith(`${text} `); j++) {
+      const next = inside(lines[j] ?? '');
+      if (!next.startsWith(' ') || next.trim() === '') break;
+      text += ` ${next.trim()}`;
+    }
+    return text.startsWith(description);
   });
 
 describe('HelpOverlay', () => {
@@ -35,6 +49,16 @@ describe('HelpOverlay', () => {
     expect(showsRow(lines, 'Z', 'zoom / unzoom the focused lane')).toBe(true);
     expect(showsRow(lines, 'Ctrl-x Q', 'quit')).toBe(true);
     expect(showsRow(lines, 'z', 'zoom / unzoom the focused lane')).toBe(false);
+  });
+
+  it('wraps a description longer than its column under itself, and cuts none', () => {
+    const lines = helpLines({}, 100, 29);
+    const first = lines.findIndex((line) => inside(line).startsWith('d '));
+    expect(inside(lines[first]!)).toMatch(/^d {16}diff of the focused lane \(full-screen; j k scroll,/);
+    // The rest goes on the next row, in the description column.
+    expect(inside(lines[first + 1]!)).toMatch(/^ {17}\S/);
+    expect(showsRow(lines, 'd', 'diff of the focused lane (full-screen; j k scroll, ] [ next/previous file, q/Esc close)')).toBe(true);
+    expect(lines.join('\n')).not.toContain('…');
   });
 
   it('names the leave key of type mode and how to close the help', () => {

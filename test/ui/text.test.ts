@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { fit, sanitize, truncate } from '../../src/ui/text.js';
+import { fit, sanitize, truncate, wrapWords } from '../../src/ui/text.js';
 
 describe('truncate', () => {
   it('keeps text that fits, and cuts longer text to the width with an ellipsis', () => {
@@ -36,5 +36,18 @@ describe('fit', () => {
 describe('sanitize', () => {
   it('removes C0 and C1 control characters and DEL', () => {
     expect(sanitize('a\x00b\x07c\x1b[31md\x7fe\x9bf')).toBe('abc[31mdef');
+  });
+});
+
+describe('wrapWords', () => {
+  it('breaks at spaces into lines no wider than the width', () => {
+    expect(wrapWords('one two three four', 9)).toEqual(['one two', 'three', 'four']);
+    expect(wrapWords('fits', 10)).toEqual(['fits']);
+    expect(wrapWords('', 10)).toEqual(['']);
+  });
+
+  it('cuts a word longer than a line, and measures wide characters', () => {
+    expect(wrapWords('a verylongword b', 6)).toEqual(['a', 'veryl…', 'b']);
+    expect(wrapWords('日本 語', 4)).toEqual(['日本', '語']);
   });
 });
