@@ -61,6 +61,6 @@ describe('key map', () => {
     // Every command appears in the help.
     const described = new Set(rows.map((r) => r.description));
     for (const command of COMMANDS) if (!command.group) expect(described.has(command.description)).toBe(true);
-    expect(footerHints(keymap).map((h) => h.label)).toEqual(['type', 'new', 'pause', 'diff', 'overlaps', 'ready', 'merge', 'zoom', 'help', 'quit']);
+    expect(footerHints(keymap).map((h) => h.label)).toEqual(['type', 'new', 'diff', 'overlaps', 'merge', 'help', 'quit']);
   });
 });
