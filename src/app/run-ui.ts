@@ -7,6 +7,7 @@ import { mountChrome } from '../ui/chrome.js';
 import { Compositor } from '../ui/compositor.js';
 import { newLane, type LanesContext } from './context.js';
 import { Controller } from './controller.js';
+import { recoverMerges } from '../git/merge/index.js';
 import { OverlapWiring } from './overlap-wiring.js';
 import { InputRouter } from './input-router.js';
 import { publishStatuses, writeUiStatus } from './ui-status.js';
@@ -187,6 +188,9 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     }, MISSING_CHECK_MS);
     missingTimer.unref();
 
+    // Operations a crash interrupted are finished or rolled back before anything else.
+    const recovered = await recoverMerges(context.repo, context.stateStore).catch((error: unknown) => [`could not check interrupted merges: ${describe(error)}`]);
+    if (recovered.length > 0) notify(store, recovered.join('; '), 'warning');
     if (load.recoveredFrom) notify(store, `lanes state was unreadable; backed up to ${load.recoveredFrom} and rebuilt from git`, 'warning');
     else if (options.greeting) notify(store, options.greeting);
     await ctl.sync();
