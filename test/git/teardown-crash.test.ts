@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWorktreePath } from '../../src/git/lane-create.js';
-import { listArchives, recoverTeardowns } from '../../src/git/teardown/index.js';
+import { listArchives, processesInside, recoverTeardowns } from '../../src/git/teardown/index.js';
 import { readProcessStat } from '../../src/term/process-tree.js';
 import { ensureBuilt } from '../helpers/built.js';
 import { assertNothingLost, captureOracle } from '../helpers/nothing-lost.js';
@@ -131,7 +131,10 @@ describe('F2: a lane creation killed half-way, then recovered', () => {
     await assertNothingLost(before, t.dir);
   });
 
-  it('killed during git worktree add (locked "initializing"): removed with -f -f, branch deleted, no lock left', async () => {
+  it.each([
+    ['as soon as git locked the new entry', false],
+    ['while git checks the files out', true],
+  ])('killed during git worktree add, %s (locked "initializing"): removed with -f -f, branch deleted, no lock left', async (_when, checkingOut) => {
     rig = await makeRig({ files: { '.gitattributes': 'slow.txt filter=slow\n', 'slow.txt': 'slow\n' } });
     const { t, repo, store, config } = rig;
     // A smudge filter that takes its time keeps `git worktree add` inside its checkout.
@@ -139,9 +142,14 @@ describe('F2: a lane creation killed half-way, then recovered', () => {
     const before = await captureOracle(t.dir);
     const path = defaultWorktreePath(repo, config, 'slowlane');
     const run = runOp({ op: 'create', name: 'slowlane' });
-    await waitFor(() => existsSync(join(repo.commonDir, 'worktrees', 'slowlane', 'locked')), 20_000, 'git worktree add to start');
+    // Early, the entry's HEAD may not point at the branch yet; later git's smudge filter runs in
+    // the new worktree.
+    const locked = join(repo.commonDir, 'worktrees', 'slowlane', 'locked');
+    await waitFor(async () => existsSync(locked) && (!checkingOut || (await processesInside(path)).length > 0), 20_000, 'git worktree add to start');
     process.kill(-run.child.pid!, 'SIGKILL');
     await run.done;
+    // git and its filter die with the group a moment later; a real restart comes after that.
+    await waitFor(async () => (await processesInside(path)).length === 0, 5_000, 'the killed git processes to end');
     expect(await gitIn(t.dir, ['worktree', 'list', '--porcelain'])).toContain('locked initializing');
 
     expect(await recoverTeardowns(repo, store)).toEqual(['rolled back the interrupted creation of lane slowlane']);

@@ -87,8 +87,11 @@ export const recoverCreate = async (repo: Repo, store: StateStore, journal: Jour
   const tip = await runGit(['rev-parse', '--verify', '--quiet', ref], { cwd: repo.commonDir, readOnly: true });
   const atBase = tip.code === 0 && tip.stdout.trim() === baseSha;
   if (registered) {
-    const ours = registered.branch === ref && atBase && (await processesInside(path)).length === 0;
     const initializing = registered.locked === 'initializing';
+    // A killed `worktree add` may not have pointed the entry's HEAD at the branch yet (detached at
+    // the null commit); the entry is at our journaled path and still locked by git: it is ours.
+    const onBranch = registered.branch === ref || (initializing && registered.branch === undefined);
+    const ours = onBranch && atBase && (await processesInside(path)).length === 0;
     const pristine = ours && (initializing || (registered.locked === undefined && (await isPristine(path))));
     if (!pristine) {
       await keepAsLane(store, typed);
