@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +95,43 @@ describe('F5: a teardown killed after each step, then recovered', () => {
     }
     expect(await prunable(t.dir)).toEqual([]);
     await assertNothingLost(before, t.dir, step === 'archive' ? {} : { pids: [agent.pid!], noProcessIn: [lane.worktree] });
+  });
+
+  it('finishes a worktree removal a crash cut short (files and the .git file already gone)', async () => {
+    rig = await makeRig();
+    const { t, repo, store } = rig;
+    const lane = await rig.lane('half-removed');
+    const before = await captureOracle(t.dir);
+    expect((await runOp({ op: 'teardown', name: 'half-removed' }, 'remove-worktree').done).signal).toBe('SIGKILL');
+    // What a `git worktree remove` killed half-way leaves: some files and the .git file deleted.
+    // Judged afresh that would look like deleted work; compared with the archive it is not.
+    await rm(join(lane.worktree, 'a.txt'));
+    await rm(join(lane.worktree, 'README.md'));
+    await rm(join(lane.worktree, '.git'));
+
+    const [message] = await recoverTeardowns(repo, store);
+    expect(message).toMatch(/^finished the interrupted teardown of lane half-removed/);
+    expect(existsSync(lane.worktree)).toBe(false);
+    expect(await gitIn(t.dir, ['worktree', 'list', '--porcelain'])).not.toContain('half-removed');
+    expect(await rig.journal()).toEqual([]);
+    await assertNothingLost(before, t.dir);
+  });
+
+  it('stops, removing nothing more, when the worktree gained work after the crash', async () => {
+    rig = await makeRig();
+    const { t, repo, store } = rig;
+    const lane = await rig.lane('grew');
+    expect((await runOp({ op: 'teardown', name: 'grew' }, 'remove-worktree').done).signal).toBe('SIGKILL');
+    await writeFiles(lane.worktree, { 'later.txt': 'written after the crash\n' });
+    const before = await captureOracle(t.dir);
+
+    const [message] = await recoverTeardowns(repo, store);
+    expect(message).toMatch(/^the interrupted teardown of lane grew stopped: .*uncommitted: later\.txt/);
+    expect(existsSync(join(lane.worktree, 'later.txt'))).toBe(true);
+    expect(await refExists(t.dir, 'refs/heads/lanes/grew')).toBe(true);
+    expect(await rig.record('grew')).toEqual(lane);
+    expect(await rig.journal()).toEqual([]);
+    await assertNothingLost(before, t.dir);
   });
 
   it('never recovers an entry whose owner is alive', async () => {
