@@ -152,6 +152,26 @@ describe('teardown of worktrees moved, removed, locked or with submodules', () =
     expect(existsSync(lane.worktree)).toBe(false);
   });
 
+  it('#20 works from inside another lane and with a detached main checkout; a missing base is refused before anything', async () => {
+    rig = await makeRig();
+    const { t, config } = rig;
+    const other = await rig.lane('other');
+    const lane = await rig.lane('target');
+    await gitIn(t.dir, ['checkout', '-q', '--detach']);
+    const fromLane = await discoverRepo(join(other.worktree));
+    const store = new StateStore(fromLane, { branchPrefix: 'lanes/' });
+    const before = await captureOracle(t.dir);
+    await expect(teardownLane({ repo: fromLane, lane, base: 'no-such-base', stateStore: store })).rejects.toThrow(/base branch 'no-such-base' does not exist/);
+    expect(existsSync(lane.worktree)).toBe(true);
+    expect(await rig.journal()).toEqual([]);
+    expect(await gitIn(t.dir, ['for-each-ref', 'refs/lanes/'])).toBe('');
+    removed(await teardownLane({ repo: fromLane, lane, base: 'main', stateStore: store }));
+    const restored = await restoreLane({ repo: fromLane, name: 'target', stateStore: store, config });
+    expect(restored.worktree).toBe(lane.worktree);
+    expect(existsSync(join(other.worktree, 'target'))).toBe(false);
+    await assertNothingLost(before, t.dir);
+  });
+
   it('#19 hostile paths and branch prefix, a newline in the worktree folder; hostile names refused', async () => {
     const suffix = " spa ce ünï 'q' $(touch pwned) `id`";
     rig = await makeRig({ pathSuffix: suffix }, { branchPrefix: 'x$(touch${IFS}pwned)/', worktreeDir: '{repoParent}/lanes\nof {repo}/{name}' });

@@ -9,6 +9,7 @@ import { assessLoss, type LossReport } from './assess.js';
 import { describeLoss } from './describe.js';
 import { killLaneProcesses } from './kill.js';
 import { locateLane } from './locate.js';
+import { resolveBaseCommit } from './merged.js';
 import { deleteBranchAt, forgetLane, removeWorktree } from './remove.js';
 
 export type TeardownOutcome =
@@ -179,6 +180,8 @@ const newestArchiveOf = async (repo: Repo, name: string): Promise<ArchiveResult 
 export const teardownLane = async (input: TeardownInput): Promise<TeardownOutcome> => {
   const { repo, lane, base } = input;
   assertArchivableName(lane.name);
+  // A base that does not exist is a usage problem: refused before anything is written.
+  await resolveBaseCommit(repo.commonDir, base);
   const journal = new Journal(repo);
   const context: TeardownContext = {
     repo,
