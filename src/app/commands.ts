@@ -4,6 +4,7 @@ import type { Controller } from './controller.js';
 import { openDiffView } from './diff-view.js';
 import { openNewLaneForm } from './new-lane-form.js';
 import { openMerge } from './merge-flow.js';
+import { openTeardown } from './teardown-flow.js';
 import { togglePause } from './pause.js';
 import { selectLayout } from './selectors.js';
 import { notify } from './store.js';
@@ -127,6 +128,11 @@ export const runCommand = (controller: Controller, command: CommandId): void => 
     case 'diff':
       openDiffView(controller);
       return;
+    case 'teardown': {
+      const lane = controller.focused();
+      if (lane) openTeardown(controller, lane.name);
+      return;
+    }
     case 'overlaps':
       store.setState({ overlay: { kind: 'overlaps', selected: 0 } });
       return;

@@ -256,6 +256,12 @@ export class Controller {
       .catch((error: unknown) => notify(this.deps.store, `could not mark lane ${name}: ${error instanceof Error ? error.message : String(error)}`, 'error'));
   }
 
+  /** End a lane's agent (resuming it first when paused) and forget its terminal. */
+  async stopAgent(name: string): Promise<void> {
+    await this.deps.host.kill(name).catch(() => undefined);
+    this.deps.host.release(name);
+  }
+
   /** Restart the lane's agent (ending the running one first). */
   async restart(name: string): Promise<void> {
     const runtime = this.lanes.get(name);

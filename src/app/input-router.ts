@@ -6,6 +6,7 @@ import { handleDiffKey } from './diff-view.js';
 import { refusePausedInput } from './pause.js';
 import { handleFormKey, handleFormPaste } from './new-lane-form.js';
 import { handleMergeKey } from './merge-flow.js';
+import { handleTeardownKey } from './teardown-flow.js';
 import { selectLayout } from './selectors.js';
 import { notify, patchLane } from './store.js';
 
@@ -127,6 +128,10 @@ export class InputRouter {
     }
     if (overlay.kind === 'merge') {
       handleMergeKey(this.controller, event);
+      return;
+    }
+    if (overlay.kind === 'teardown') {
+      handleTeardownKey(this.controller, event);
       return;
     }
     if (overlay.kind === 'diff') {

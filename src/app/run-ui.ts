@@ -8,6 +8,7 @@ import { Compositor } from '../ui/compositor.js';
 import { newLane, type LanesContext } from './context.js';
 import { Controller } from './controller.js';
 import { recoverMerges } from '../git/merge/index.js';
+import { recoverTeardowns } from '../git/teardown/index.js';
 import { OverlapWiring } from './overlap-wiring.js';
 import { InputRouter } from './input-router.js';
 import { publishStatuses, writeUiStatus } from './ui-status.js';
@@ -189,7 +190,10 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     missingTimer.unref();
 
     // Operations a crash interrupted are finished or rolled back before anything else.
-    const recovered = await recoverMerges(context.repo, context.stateStore).catch((error: unknown) => [`could not check interrupted merges: ${describe(error)}`]);
+    const recovered = [
+      ...(await recoverMerges(context.repo, context.stateStore).catch((error: unknown) => [`could not check interrupted merges: ${describe(error)}`])),
+      ...(await recoverTeardowns(context.repo, context.stateStore).catch((error: unknown) => [`could not check interrupted teardowns: ${describe(error)}`])),
+    ];
     if (recovered.length > 0) notify(store, recovered.join('; '), 'warning');
     if (load.recoveredFrom) notify(store, `lanes state was unreadable; backed up to ${load.recoveredFrom} and rebuilt from git`, 'warning');
     else if (options.greeting) notify(store, options.greeting);

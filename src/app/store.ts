@@ -106,8 +106,20 @@ export interface DiffOverlay {
   error?: string;
 }
 
+/** The `x` dialog: confirm, then the teardown, then a refusal listing what would be lost. */
+export interface TeardownDialog {
+  kind: 'teardown';
+  lane: string;
+  /** confirm: first question; running; refused: work would be lost, a second confirmation forces it. */
+  phase: 'confirm' | 'running' | 'refused';
+  /** What would be lost (after a refusal), one line each. */
+  lines: string[];
+  reason: string | undefined;
+}
+
 export type Overlay =
   | { kind: 'help' }
+  | TeardownDialog
   | MergeDialog
   | DiffOverlay
   | { kind: 'overlaps'; selected: number }

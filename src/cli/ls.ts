@@ -3,6 +3,7 @@ import { loadContext } from '../app/context.js';
 import { readUiStatus } from '../app/ui-status.js';
 import { readLaneOverlaps } from '../app/lane-overlaps.js';
 import { aheadBehind, branchTip } from '../git/lane-info.js';
+import { listArchives } from '../git/teardown/index.js';
 import type { GlobalOptions } from './main.js';
 
 /** One lane in `lanes ls --json` (documented in the README; keep stable). */
@@ -26,8 +27,15 @@ export interface LaneJson {
 }
 
 /** `lanes ls [--json]`. */
-export const runLs = async (global: GlobalOptions, options: { json?: boolean }, cwd = process.cwd()): Promise<number> => {
+export const runLs = async (global: GlobalOptions, options: { json?: boolean; archived?: boolean }, cwd = process.cwd()): Promise<number> => {
   const context = await loadContext({ cwd, ...global });
+  if (options.archived) {
+    const archives = await listArchives(context.repo);
+    if (options.json) process.stdout.write(`${JSON.stringify(archives.map(({ lane, ref, commit, at }) => ({ lane, ref, commit, at })), null, 2)}\n`);
+    else if (archives.length === 0) process.stdout.write('no archives: lanes rm writes one before every teardown\n');
+    else for (const a of archives) process.stdout.write(`${a.lane}  ${a.at}  ${a.commit.slice(0, 10)}  ${a.ref}\n`);
+    return 0;
+  }
   const { state, recoveredFrom } = await context.stateStore.load();
   if (recoveredFrom) process.stderr.write(`lanes: warning: the state file was unreadable; backed up to ${recoveredFrom} and rebuilt from git\n`);
   const ui = await readUiStatus(context.stateStore.dir);

@@ -7,6 +7,7 @@ import { runDoctor } from './doctor.js';
 import { runLs } from './ls.js';
 import { runMerge } from './merge.js';
 import { runNew } from './new.js';
+import { runRestore, runRm } from './rm.js';
 import { runOverlaps } from './overlaps.js';
 import { runUiCommand } from './ui.js';
 import { version } from './version.js';
@@ -71,7 +72,8 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .command('ls')
     .description('lanes with status, branch, ahead/behind, changed files and overlaps')
     .option('--json', 'machine-readable output (documented in the README)')
-    .action(async (options: { json?: boolean }) => setCode(await runLs(program.opts<GlobalOptions>(), options)));
+    .option('--archived', 'the archives of torn-down lanes instead')
+    .action(async (options: { json?: boolean; archived?: boolean }) => setCode(await runLs(program.opts<GlobalOptions>(), options)));
 
   program
     .command('merge')
@@ -91,6 +93,19 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .argument('<name>', 'the lane')
     .option('--stat', 'a summary: changed lines per file and the total')
     .action(async (name: string, options: { stat?: boolean }) => setCode(await runDiff(program.opts<GlobalOptions>(), name, options)));
+
+  program
+    .command('rm')
+    .description('tear a lane down: archived first; refuses to lose work without --force')
+    .argument('<name>', 'the lane')
+    .option('--force', 'tear down even when work would be lost (it is archived first)')
+    .action(async (name: string, options: { force?: boolean }) => setCode(await runRm(program.opts<GlobalOptions>(), name, options)));
+
+  program
+    .command('restore')
+    .description('bring back a torn-down lane from its newest archive, files and all')
+    .argument('<name>', 'the lane')
+    .action(async (name: string) => setCode(await runRestore(program.opts<GlobalOptions>(), name)));
 
   program
     .command('overlaps')

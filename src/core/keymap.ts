@@ -28,6 +28,7 @@ export type CommandId =
   | 'ready'
   | 'merge'
   | 'merge-ready'
+  | 'teardown'
   | 'pause'
   | 'diff'
   | 'restart'
@@ -76,6 +77,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { id: 'ready', keys: ['r'], description: 'mark / unmark the focused lane ready to merge' },
   { id: 'merge', keys: ['m'], description: 'merge the focused lane into the base (shows the plan first)', hint: 'merge' },
   { id: 'merge-ready', keys: ['M'], description: 'merge every ready lane, one after another, in the order marked' },
+  { id: 'teardown', keys: ['x'], description: 'tear down the focused lane: archived first, removed only if no work would be lost' },
   { id: 'restart', keys: ['R'], description: "restart the focused lane's agent" },
   { id: 'zoom', keys: ['z'], description: 'zoom / unzoom the focused lane' },
   { id: 'page-next', keys: [']'], description: 'next page of lanes (when they do not fit on one screen)' },

@@ -5,8 +5,10 @@ import type { Config } from '../config/schema.js';
 import { LanesError, usageError } from '../core/errors.js';
 import type { AgentSpec, LaneRecord } from '../core/lane.js';
 import { branchNameFor, validateLaneName } from '../core/names.js';
+import { crashPoint } from './crash-point.js';
 import { GitError, runGit } from './exec.js';
 import { withFileLock } from './file-lock.js';
+import { Journal, type JournalEntry } from './journal.js';
 import { applySetup } from './lane-setup.js';
 import { resolveWorktreePath, stateDir } from './paths.js';
 import { branchExists, resolveBase, type Repo } from './repo.js';
@@ -198,6 +200,10 @@ export const createLane = async (options: CreateLaneOptions): Promise<{ lane: La
   const base = await resolveBase(repo, options.base ?? config.base);
 
   const created: Created = { firstDir: undefined, branch: false, worktree: false, record: false };
+  // Journaled (SPEC §8): a crash between the branch and the state record is rolled back or kept
+  // as a lane by recoverTeardowns (git/teardown/recover-create.ts).
+  const journal = new Journal(repo);
+  let entry: JournalEntry | undefined;
   try {
     created.firstDir = await mkdir(dirname(path), { recursive: true });
     await mkdir(stateDir(repo), { recursive: true });
@@ -208,6 +214,7 @@ export const createLane = async (options: CreateLaneOptions): Promise<{ lane: La
     await withFileLock(
       join(stateDir(repo), 'create.lock'),
       async () => {
+        entry = await journal.begin('create', name, 'branch', { path, branch, baseSha: base.tip, agent: options.agent, base: base.branch });
         const made = await runGit(['branch', '--no-track', '--', branch, base.tip], { cwd: repo.mainWorktree });
         if (made.code !== 0) {
           if (await branchExists(repo, branch)) throw branchTaken(branch);
@@ -215,6 +222,8 @@ export const createLane = async (options: CreateLaneOptions): Promise<{ lane: La
         }
         created.branch = true;
         progress(`adding worktree ${path}`);
+        entry = await journal.step(entry, 'worktree-add');
+        crashPoint('create', 'worktree-add');
         created.worktree = true;
         const added = await runGit(['worktree', 'add', '--', path, branch], {
           cwd: repo.mainWorktree,
@@ -246,6 +255,7 @@ export const createLane = async (options: CreateLaneOptions): Promise<{ lane: La
       if (alreadyThere(state)) throw duplicate();
       return { ...state, lanes: [...state.lanes, lane] };
     });
+    if (entry) await journal.finish(entry);
     if (!hasSetup) return { lane, warnings: [] };
     const warnings = await applySetup({
       mainWorktree: repo.mainWorktree,
@@ -259,8 +269,13 @@ export const createLane = async (options: CreateLaneOptions): Promise<{ lane: La
     return { lane: ready, warnings };
   } catch (error) {
     // The state write may have landed before a late failure (e.g. the folder fsync): then it is a lane.
-    if (created.record && created.branch && (await isRecorded(store, name, path))) throw asLanesError(name, error);
+    if (created.record && created.branch && (await isRecorded(store, name, path))) {
+      if (entry) await journal.finish(entry).catch(() => undefined);
+      throw asLanesError(name, error);
+    }
     const left = await rollback(repo, path, branch, base.tip, created);
+    // Whatever the rollback could not undo keeps its journal entry for the next recovery.
+    if (entry && left.length === 0) await journal.finish(entry).catch(() => undefined);
     const failure = asLanesError(name, error);
     if (left.length === 0) throw failure;
     throw new LanesError(`${failure.message}; left behind: ${left.join(', ')}`, { cause: error });

@@ -8,6 +8,7 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { NewLaneForm } from './NewLaneForm.js';
 import { OverlapPanel } from './OverlapPanel.js';
 import { MergeDialog } from './MergeDialog.js';
+import { TeardownDialog } from './TeardownDialog.js';
 import { PaneFrame } from './PaneFrame.js';
 import { keyLabel } from '../core/keymap.js';
 import { truncate } from './text.js';
@@ -34,6 +35,7 @@ export const App = () => {
   else if (overlay?.kind === 'new-lane') body = <NewLaneForm width={cols} height={areaHeight} />;
   else if (overlay?.kind === 'overlaps') body = <OverlapPanel width={cols} height={areaHeight} />;
   else if (overlay?.kind === 'merge') body = <MergeDialog width={cols} height={areaHeight} />;
+  else if (overlay?.kind === 'teardown') body = <TeardownDialog width={cols} height={areaHeight} />;
   else if (overlay?.kind === 'diff') body = <DiffView width={cols} height={areaHeight} />;
   else if (layout.tooSmall) {
     body = (

@@ -1,0 +1,52 @@
+import type { KeyEvent } from '../core/input.js';
+import { describeLoss, teardownLane } from '../git/teardown/index.js';
+import type { Controller } from './controller.js';
+import { notify, type TeardownDialog } from './store.js';
+
+const dialog = (controller: Controller): TeardownDialog | undefined => {
+  const { overlay } = controller.store.getState();
+  return overlay?.kind === 'teardown' ? overlay : undefined;
+};
+
+/** `x`: ask first. */
+export const openTeardown = (controller: Controller, name: string): void => {
+  controller.store.setState({ overlay: { kind: 'teardown', lane: name, phase: 'confirm', lines: [], reason: undefined } });
+};
+
+/** Keys of the teardown dialog: y/Enter goes ahead (the second time, after a refusal, by force). */
+export const handleTeardownKey = (controller: Controller, key: KeyEvent): void => {
+  const current = dialog(controller);
+  if (!current || current.phase === 'running') return;
+  if (key.name === 'escape' || key.name === 'n' || key.name === 'q') {
+    controller.store.setState({ overlay: undefined });
+    return;
+  }
+  if (key.name === 'y' || key.name === 'enter') void run(controller, current.phase === 'refused');
+};
+
+const run = async (controller: Controller, force: boolean): Promise<void> => {
+  const current = dialog(controller);
+  const { repo, stateStore } = controller.deps;
+  const lane = current ? controller.lanes.get(current.lane)?.record : undefined;
+  if (!current || !repo || !lane) return;
+  controller.store.setState({ overlay: { ...current, phase: 'running' } });
+  // The agent ends first (its terminal is ours); the teardown then ends whatever is left of its
+  // process tree and anything else working inside the worktree.
+  await controller.stopAgent(lane.name);
+  const outcome = await teardownLane({ repo, lane, base: lane.base, stateStore, force }).catch((error: unknown) => ({
+    kind: 'refused' as const,
+    reason: error instanceof Error ? error.message : String(error),
+    report: undefined,
+  }));
+  if (outcome.kind === 'refused') {
+    controller.store.setState({
+      overlay: { kind: 'teardown', lane: lane.name, phase: 'refused', reason: outcome.reason, lines: outcome.report ? describeLoss(outcome.report, lane) : [] },
+    });
+    // The agent was ended to look safely; the lane stays, so it starts again.
+    await controller.restart(lane.name);
+    return;
+  }
+  controller.store.setState({ overlay: undefined });
+  await controller.sync();
+  notify(controller.store, `lane ${lane.name} torn down${outcome.archive ? `; archived as ${outcome.archive.ref} (lanes restore ${lane.name})` : ''}`);
+};

@@ -1,0 +1,107 @@
+import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isPrecious, regenerableExcludePathspecs } from '../../core/precious.js';
+import { git, runGit, splitZ } from '../exec.js';
+
+/**
+ * The full state of one worktree as git objects, made without touching the agent's index: its
+ * real HEAD, a tree of every file on disk (tracked changes, untracked files and the ignored files
+ * that look like work), and the tree of its index (what was staged).
+ */
+export interface Snapshot {
+  /** The worktree's real HEAD commit. */
+  head: string;
+  /** The branch HEAD is on (`refs/heads/…`), undefined when detached. */
+  headRef: string | undefined;
+  /** Tree of the worktree's files. */
+  tree: string;
+  /** Tree of the agent's index, when it differs from HEAD's tree (something staged). */
+  indexTree: string | undefined;
+  /** Paths added with `git add -N` (intent to add): no tree can hold them. */
+  intentToAdd: string[];
+  /** Ignored files included in `tree` because they look like work (`.env`, notes…). */
+  includedIgnored: string[];
+}
+
+/**
+ * Ignored files of `worktree` that look like work (core/precious.ts), relative to its root.
+ * Regenerable folders are left out by pathspec, so a huge `node_modules` is never listed.
+ */
+export const listPreciousIgnored = async (worktree: string): Promise<string[]> => {
+  const output = await git(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', '.', ...regenerableExcludePathspecs()], {
+    cwd: worktree,
+    readOnly: true,
+  });
+  return splitZ(output).filter(isPrecious);
+};
+
+/**
+ * Copy an index file keeping its modification time. git trusts an entry's cached stat data only
+ * when the entry is older than the index file itself ("racy git"): a copy stamped "now" would make
+ * a file changed in the same second as the last `git add`, at the same size, look unchanged, and
+ * its new content would be missed. Copied with the original's time, git re-reads exactly the files
+ * it would re-read for the agent's own index. False when there is no index file.
+ */
+export const copyIndexFile = async (from: string, to: string): Promise<boolean> => {
+  // Read before copying: if the index is rewritten in between, the copy only looks older (safe).
+  const info = await stat(from).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (info === undefined) return false;
+  await copyFile(from, to);
+  await utimes(to, info.atime, info.mtime);
+  return true;
+};
+
+const addedPaths = async (worktree: string, env: Record<string, string>, ita: 'visible' | 'invisible'): Promise<string[]> =>
+  splitZ(
+    await git(['diff-index', '--cached', '--name-only', '-z', '--diff-filter=A', `--ita-${ita}-in-index`, 'HEAD'], {
+      cwd: worktree,
+      env,
+      readOnly: true,
+    }),
+  );
+
+/**
+ * Snapshot `worktree` (which must exist). The agent's index file is copied to a temporary file and
+ * every `git add` runs against the copy (`GIT_INDEX_FILE`), so the agent's index is never modified
+ * and never locked.
+ */
+export const snapshotWorktree = async (worktree: string): Promise<Snapshot> => {
+  const options = { cwd: worktree };
+  const head = (await git(['rev-parse', '--verify', 'HEAD^{commit}'], { ...options, readOnly: true })).trim();
+  const symbolic = await runGit(['symbolic-ref', '-q', 'HEAD'], { ...options, readOnly: true });
+  const headRef = symbolic.code === 0 ? symbolic.stdout.trim() : undefined;
+  const indexPath = (await git(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { ...options, readOnly: true })).trim();
+
+  const dir = await mkdtemp(join(tmpdir(), 'lanes-snapshot-'));
+  const env = { GIT_INDEX_FILE: join(dir, 'index') };
+  try {
+    if (!(await copyIndexFile(indexPath, env.GIT_INDEX_FILE))) await git(['read-tree', head], { ...options, env });
+
+    // What was staged, read before anything is added. An index with conflicts has no tree: its
+    // content is still in the worktree tree below.
+    const staged = await runGit(['write-tree'], { ...options, env });
+    const headTree = (await git(['rev-parse', `${head}^{tree}`], { ...options, readOnly: true })).trim();
+    const stagedTree = staged.code === 0 ? staged.stdout.trim() : undefined;
+    const indexTree = stagedTree === headTree ? undefined : stagedTree;
+    const invisible = new Set(await addedPaths(worktree, env, 'invisible'));
+    const intentToAdd = (await addedPaths(worktree, env, 'visible')).filter((path) => !invisible.has(path));
+
+    await git(['add', '-A'], { ...options, env });
+    const includedIgnored = await listPreciousIgnored(worktree);
+    if (includedIgnored.length > 0) {
+      await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], {
+        ...options,
+        env: { ...env, GIT_LITERAL_PATHSPECS: '1' },
+        input: `${includedIgnored.join('\0')}\0`,
+      });
+    }
+    const tree = (await git(['write-tree'], { ...options, env })).trim();
+    return { head, headRef, tree, indexTree, intentToAdd, includedIgnored };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
