@@ -161,7 +161,7 @@ describe('teardownLane', () => {
     const unrecorded = await assessLoss({ repo: rig!.repo, lane, base: 'main' });
     expect(unrecorded.unmergedCommits).toHaveLength(4);
 
-    const merged = { ...lane, merged: { tip: mergedTip } } as LaneRecord;
+    const merged: LaneRecord = { ...lane, merged: { tip: mergedTip, at: new Date(0).toISOString(), result: mergedTip } };
     await rig!.store.update((state) => ({ ...state, lanes: state.lanes.map((l) => (l.name === lane.name ? merged : l)) }));
     const before = await captureOracle(t.dir);
     const refused = expectRefused(await teardown(merged));

@@ -19,7 +19,16 @@ export interface Oracle {
   staged: Array<{ worktree: string; path: string; blob: string }>;
   /** The main checkout: HEAD, status and index listing. */
   main: { head: string; status: string; index: string };
+  /** `index.lock` files already there (a test's own stale lock is not one the action left). */
+  locks: string[];
 }
+
+/** Every `index.lock` of the repository: the main checkout's and each linked worktree's. */
+const indexLocks = async (repoDir: string): Promise<string[]> => {
+  const commonDir = (await gitIn(repoDir, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
+  const adminDirs = await readdir(join(commonDir, 'worktrees')).catch(() => [] as string[]);
+  return [join(commonDir, 'index.lock'), ...adminDirs.map((id) => join(commonDir, 'worktrees', id, 'index.lock'))].filter((path) => existsSync(path));
+};
 
 export interface NothingLostOptions {
   /** A successful merge may move the main checkout. */
@@ -102,7 +111,7 @@ export const captureOracle = async (repoDir: string): Promise<Oracle> => {
     for (const file of await dirtyFiles(tree.path)) files.push({ worktree: tree.path, ...file });
     for (const blob of await stagedBlobs(tree.path)) staged.push({ worktree: tree.path, ...blob });
   }
-  return { commits, files, staged, main: await mainState(repoDir) };
+  return { commits, files, staged, main: await mainState(repoDir), locks: await indexLocks(repoDir) };
 };
 
 const mainState = async (repoDir: string): Promise<Oracle['main']> => ({
@@ -181,9 +190,7 @@ export const assertNothingLost = async (before: Oracle, repoDir: string, options
 
   if (!options.mainMayChange) expect(await mainState(repoDir), 'the main checkout').toEqual(before.main);
 
-  const commonDir = (await gitIn(repoDir, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
-  const adminDirs = await readdir(join(commonDir, 'worktrees')).catch(() => [] as string[]);
-  const locks = [join(commonDir, 'index.lock'), ...adminDirs.map((id) => join(commonDir, 'worktrees', id, 'index.lock'))].filter((path) => existsSync(path));
+  const locks = (await indexLocks(repoDir)).filter((path) => !before.locks.includes(path));
   expect(locks, 'stray index.lock files').toEqual([]);
   expect(trees.filter((t) => t.locked === 'initializing').map((t) => t.path), 'worktrees locked "initializing"').toEqual([]);
 

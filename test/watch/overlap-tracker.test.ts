@@ -148,8 +148,9 @@ describe('OverlapTracker', () => {
     expect(exit.code, exit.stderr).toBe(0);
     expect(exit.stderr).toBe('');
     expect((await temp.git('rev-list', '--count', `${lane.forkPoint}..lanes/agent`)).trim()).toBe('100');
-    // The tracker really was reading while the agent worked.
-    expect(updates.length).toBeGreaterThan(5);
+    // The tracker really was reading while the agent worked: more than its first read (how many
+    // more depends on how busy the machine is).
+    expect(updates.length).toBeGreaterThan(1);
     expect(errors).toEqual([]);
   }, 120_000);
 });
