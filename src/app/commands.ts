@@ -119,7 +119,7 @@ export const runCommand = (controller: Controller, command: CommandId): void => 
     }
     case 'merge-ready': {
       const ready = [...controller.lanes.values()]
-        .filter((l) => l.record.ready)
+        .filter((l) => l.record.ready && !state.lanes.find((v) => v.name === l.name)?.isMerged)
         .sort((a, b) => (a.record.readyAt ?? '').localeCompare(b.record.readyAt ?? ''))
         .map((l) => l.name);
       void openMerge(controller, ready);

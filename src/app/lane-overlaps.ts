@@ -3,6 +3,7 @@ import type { LaneRecord } from '../core/lane.js';
 import { computeOverlaps, scopeViolations, type Overlap } from '../core/overlap.js';
 import type { TouchedFile } from '../core/touched.js';
 import { readTouched } from '../git/touched.js';
+import { branchTip } from '../git/lane-info.js';
 import { OverlapInputs } from '../watch/overlap-inputs.js';
 
 export interface LaneOverlaps {
@@ -11,6 +12,15 @@ export interface LaneOverlaps {
   overlaps: Overlap[];
   outOfScope: Map<string, string[]>;
 }
+
+/**
+ * Lanes whose work is not merged as it is now: a lane merged at its current tip is in the base, so
+ * its files are the base's — they overlap with nothing and conflict with nothing.
+ */
+export const unmergedLanes = async (repoCwd: string, lanes: readonly LaneRecord[]): Promise<LaneRecord[]> => {
+  const tips = await Promise.all(lanes.map((lane) => (lane.merged ? branchTip(repoCwd, lane.branch) : Promise.resolve(undefined))));
+  return lanes.filter((lane, i) => !lane.merged || lane.merged.tip !== tips[i]);
+};
 
 const exists = (path: string): Promise<boolean> =>
   access(path).then(
@@ -22,7 +32,8 @@ const exists = (path: string): Promise<boolean> =>
  * Touched sets and overlaps of all lanes, read once (for `lanes ls` and `lanes overlaps`; the UI
  * keeps them current with watchers instead). Read-only git calls only.
  */
-export const readLaneOverlaps = async (repoCwd: string, lanes: readonly LaneRecord[]): Promise<LaneOverlaps> => {
+export const readLaneOverlaps = async (repoCwd: string, all: readonly LaneRecord[]): Promise<LaneOverlaps> => {
+  const lanes = await unmergedLanes(repoCwd, all);
   const present = (await Promise.all(lanes.map(async (record) => ((await exists(record.worktree)) ? record : undefined)))).filter(
     (record): record is LaneRecord => record !== undefined,
   );

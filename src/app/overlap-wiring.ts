@@ -6,6 +6,7 @@ import { countKinds } from '../core/touched.js';
 import { aheadBehind, branchTip } from '../git/lane-info.js';
 import { OverlapTracker, type OverlapSnapshot } from '../watch/overlap-tracker.js';
 import { notify, patchLanes, type AppStore, type LaneView } from './store.js';
+import { unmergedLanes } from './lane-overlaps.js';
 
 /** Base branch moves (a merge, a pull) are picked up after this much quiet. */
 const BASE_DEBOUNCE_MS = 200;
@@ -51,7 +52,10 @@ export class OverlapWiring {
   /** The lanes to watch (idempotent; called whenever the state file changes). */
   setLanes(records: LaneRecord[]): void {
     this.records = records;
-    void this.tracker.setLanes(records);
+    // Merged lanes (at their current tip) are the base's work now: not watched for overlaps.
+    void unmergedLanes(this.options.repoCwd, records).then((lanes) => {
+      if (!this.isDisposed && this.records === records) void this.tracker.setLanes(lanes);
+    });
     void this.updateAheadBehind(records);
   }
 

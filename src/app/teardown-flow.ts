@@ -30,10 +30,10 @@ const run = async (controller: Controller, force: boolean): Promise<void> => {
   const lane = current ? controller.lanes.get(current.lane)?.record : undefined;
   if (!current || !repo || !lane) return;
   controller.store.setState({ overlay: { ...current, phase: 'running' } });
-  // The agent ends first (its terminal is ours); the teardown then ends whatever is left of its
-  // process tree and anything else working inside the worktree.
-  await controller.stopAgent(lane.name);
-  const outcome = await teardownLane({ repo, lane, base: lane.base, stateStore, force }).catch((error: unknown) => ({
+  // Nothing is stopped to judge: the library decides (and archives) first, and ends the agent's
+  // whole tree and anything else working in the worktree only once it goes ahead.
+  const agentPid = controller.host.pid(lane.name);
+  const outcome = await teardownLane({ repo, lane, base: lane.base, stateStore, force, ...(agentPid === undefined ? {} : { rootPids: [agentPid] }) }).catch((error: unknown) => ({
     kind: 'refused' as const,
     reason: error instanceof Error ? error.message : String(error),
     report: undefined,
@@ -42,11 +42,10 @@ const run = async (controller: Controller, force: boolean): Promise<void> => {
     controller.store.setState({
       overlay: { kind: 'teardown', lane: lane.name, phase: 'refused', reason: outcome.reason, lines: outcome.report ? describeLoss(outcome.report, lane) : [] },
     });
-    // The agent was ended to look safely; the lane stays, so it starts again.
-    await controller.restart(lane.name);
     return;
   }
   controller.store.setState({ overlay: undefined });
+  await controller.stopAgent(lane.name);
   await controller.sync();
   notify(controller.store, `lane ${lane.name} torn down${outcome.archive ? `; archived as ${outcome.archive.ref} (lanes restore ${lane.name})` : ''}`);
 };

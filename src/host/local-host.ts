@@ -85,6 +85,10 @@ export class LocalHost implements TerminalHost {
   }
 
   /** The terminal of `id`, for tests and the bench (flow statistics). */
+  pid(id: string): number | undefined {
+    return this.terminals.get(id)?.pid;
+  }
+
   terminal(id: string): LaneTerminal | undefined {
     return this.terminals.get(id);
   }

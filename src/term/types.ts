@@ -76,6 +76,8 @@ export interface TerminalHost {
   modes(id: string): TerminalModes | undefined;
   /** Subscribe to events of all terminals. */
   onEvent(listener: (event: TerminalEvent) => void): Disposable;
+  /** The agent's process id (its process group), when it runs; for teardown to end its tree. */
+  pid(id: string): number | undefined;
   /** Ids of terminals whose agent is running. */
   running(): string[];
   /** End every agent (paused ones included, see kill) and release everything. */

@@ -22,7 +22,7 @@ export const TeardownDialog = ({ width, height }: { readonly width: number; read
       {overlay.phase === 'running' ? <Text>{truncate('ending processes, archiving, removing…', inner)}</Text> : null}
       {isRefused ? (
         <Text color={colors.warning} wrap="truncate">
-          {truncate(`Refused: ${overlay.reason ?? 'work would be lost'}`, inner)}
+          {truncate(overlay.lines.length > 0 ? 'Refused: work would be lost:' : `Refused: ${overlay.reason ?? 'work would be lost'}`, inner)}
         </Text>
       ) : null}
       {overlay.lines.slice(0, Math.max(0, height - 9)).map((line, i) => (

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setup, type Setup } from '../helpers/e2e-setup.js';
-import { TerminalDriver } from '../helpers/terminal-driver.js';
+import { LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
 
 const run = promisify(execFile);
 
@@ -31,6 +31,8 @@ describe('merging from the UI, end to end', () => {
 
     driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
     await driver.waitForText('READY-alpha');
+    driver.write('r');
+    await driver.waitForText('✓ ready');
     driver.write('m');
     await driver.waitForText('Merge lane alpha');
     await driver.waitForText('predicted: merges cleanly');
@@ -39,6 +41,10 @@ describe('merging from the UI, end to end', () => {
     await driver.waitForText('merged lane alpha into main');
     driver.write('\x1b');
     await driver.waitFor((s) => s.includes('1 alpha') && s.includes(' merged '), 'the merged mark in the title');
+    // A merged lane leaves the merge queue.
+    expect(driver.screen()).not.toContain('✓ ready');
+    const lanes = JSON.parse((await run(process.execPath, [LANES_BIN, 'ls', '--json'], { cwd: current.dir, env: current.env })).stdout) as Array<{ ready: boolean; merged: boolean; overlaps: string[] }>;
+    expect(lanes[0]).toMatchObject({ ready: false, merged: true, overlaps: [] });
 
     const log = (await git(current.dir, 'log', '--format=%s', 'main')).stdout;
     expect(log).toContain('Merge lane alpha (lanes/alpha)');

@@ -51,6 +51,10 @@ export class FakeHost implements TerminalHost {
     return Promise.resolve();
   }
 
+  pid(): number | undefined {
+    return undefined;
+  }
+
   isPaused(id: string): boolean {
     return this.paused.has(id);
   }

@@ -66,11 +66,14 @@ export const withMergeLock = async <T>(repo: Repo, action: () => Promise<T>): Pr
 const updateLane = (store: StateStore, name: string, change: (lane: LaneRecord) => LaneRecord): Promise<unknown> =>
   store.update((state) => ({ ...state, lanes: state.lanes.map((lane) => (lane.name === name ? change(lane) : lane)) }));
 
-/** Record a successful merge on the lane (merged tip, time, result) and clear its conflict. */
+/**
+ * Record a successful merge on the lane (merged tip, time, result), clear its conflict, and take
+ * it out of the merge queue (it is no longer waiting to be merged).
+ */
 export const recordMerged = (store: StateStore, name: string, merged: { tip: string; at: string; result: string }): Promise<unknown> =>
   updateLane(store, name, (lane) => {
-    const { conflict: _cleared, ...rest } = lane;
-    return { ...rest, merged };
+    const { conflict: _cleared, readyAt: _queued, ...rest } = lane;
+    return { ...rest, ready: false, merged };
   });
 
 /** Record the files a merge attempt conflicted on. */
