@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { isAlive } from '../git/file-lock.js';
 import type { Config } from '../config/schema.js';
 import { agentLaunch } from '../config/agent.js';
 import type { LaneRecord } from '../core/lane.js';
@@ -28,15 +29,6 @@ const PROMPT_MAX_WAIT_MS = 10_000;
 const TITLE_FLUSH_MS = 1000;
 /** How often a quiet lane's screen is checked against its preset's status patterns. */
 const PATTERN_RECHECK_MS = 1000;
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 export interface ControllerDeps {
   config: Config;

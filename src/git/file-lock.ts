@@ -38,7 +38,8 @@ interface Holder {
   ageMs: number;
 }
 
-const isAlive = (pid: number): boolean => {
+/** True while a process with this pid exists (EPERM: it exists but is not ours). */
+export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isAlive } from './file-lock.js';
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory, writeFileAtomic } from './atomic-file.js';
@@ -100,12 +101,3 @@ export class Journal {
     return writeFileAtomic(this.pathOf(entry.id), `${JSON.stringify(entry, null, 2)}\n`);
   }
 }
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
