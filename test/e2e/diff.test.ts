@@ -1,18 +1,12 @@
 import { existsSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setup, type Setup } from '../helpers/e2e-setup.js';
+import { endE2E, setup, type Setup } from '../helpers/e2e-setup.js';
 import { LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
 
 let driver: TerminalDriver | undefined;
 let current: Setup | undefined;
 
-afterEach(async () => {
-  driver?.kill();
-  await driver?.exited;
-  driver = undefined;
-  await current?.cleanup();
-  current = undefined;
-});
+afterEach(endE2E);
 
 beforeAll(() => {
   expect(existsSync(LANES_BIN)).toBe(true);

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setup, type Setup } from '../helpers/e2e-setup.js';
+import { endE2E, setup, type Setup } from '../helpers/e2e-setup.js';
 import { LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
 
 const run = promisify(execFile);
@@ -11,13 +11,7 @@ const run = promisify(execFile);
 let driver: TerminalDriver | undefined;
 let current: Setup | undefined;
 
-afterEach(async () => {
-  driver?.kill();
-  await driver?.exited;
-  driver = undefined;
-  await current?.cleanup();
-  current = undefined;
-});
+afterEach(endE2E);
 
 describe('merging from the UI, end to end', () => {
   it('m shows the plan, Enter merges the lane into the base, and the pane says merged', async () => {

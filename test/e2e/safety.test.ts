@@ -1,19 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setup, type Setup } from '../helpers/e2e-setup.js';
+import { endE2E, setup, type Setup } from '../helpers/e2e-setup.js';
 import { KEYS, TerminalDriver } from '../helpers/terminal-driver.js';
 
 let driver: TerminalDriver | undefined;
 let current: Setup | undefined;
 
-afterEach(async () => {
-  driver?.kill();
-  await driver?.exited;
-  driver = undefined;
-  await current?.cleanup();
-  current = undefined;
-});
+afterEach(endE2E);
 
 /** The UI process: the launcher's (the pty's) child running node. */
 const uiPid = (launcherPid: number): number => {

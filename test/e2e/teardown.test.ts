@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setup, type Setup } from '../helpers/e2e-setup.js';
+import { endE2E, setup, type Setup } from '../helpers/e2e-setup.js';
 import { captureOracle, assertNothingLost } from '../helpers/nothing-lost.js';
 import { LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
 
@@ -13,13 +13,7 @@ const run = promisify(execFile);
 let driver: TerminalDriver | undefined;
 let current: Setup | undefined;
 
-afterEach(async () => {
-  driver?.kill();
-  await driver?.exited;
-  driver = undefined;
-  await current?.cleanup();
-  current = undefined;
-});
+afterEach(endE2E);
 
 describe('tearing down from the UI, end to end', () => {
   it('x refuses to lose uncommitted work and lists it; a second y tears it down, archived first; restore brings it back', async () => {

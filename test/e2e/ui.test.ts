@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ECHO_AGENT, setup, type Setup } from '../helpers/e2e-setup.js';
+import { ECHO_AGENT, endE2E, setup, type Setup } from '../helpers/e2e-setup.js';
 import { KEYS, LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
 
 const run = promisify(execFile);
@@ -10,13 +10,7 @@ const run = promisify(execFile);
 let driver: TerminalDriver | undefined;
 let current: Setup | undefined;
 
-afterEach(async () => {
-  driver?.kill();
-  await driver?.exited;
-  driver = undefined;
-  await current?.cleanup();
-  current = undefined;
-});
+afterEach(endE2E);
 
 beforeAll(() => {
   expect(existsSync(LANES_BIN)).toBe(true);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { makeTempRepo } from './temp-repo.js';
-import { LANES_BIN } from './terminal-driver.js';
+import { LANES_BIN, TerminalDriver } from './terminal-driver.js';
 
 const run = promisify(execFile);
 export const ECHO_AGENT = fileURLToPath(new URL('./agents/echo-agent.js', import.meta.url));
@@ -42,7 +42,7 @@ export const setup = async (lanes: Array<string | [string, string]>, files: Reco
     const [name, command] = typeof lane === 'string' ? [lane, `node ${JSON.stringify(ECHO_AGENT)} ${lane}`] : lane;
     await run(process.execPath, [LANES_BIN, 'new', name, '--cmd', command], { cwd: repo.dir, env });
   }
-  return {
+  const made: Setup = {
     dir: repo.dir,
     env,
     cleanup: async () => {
@@ -50,4 +50,19 @@ export const setup = async (lanes: Array<string | [string, string]>, files: Reco
       await rm(home, { recursive: true, force: true });
     },
   };
+  setups.add(made);
+  return made;
+};
+
+const setups = new Set<Setup>();
+
+/** After each end-to-end test: end every lanes process it started, then remove its repositories. */
+export const endE2E = async (): Promise<void> => {
+  for (const driver of TerminalDriver.live) {
+    driver.kill();
+    await driver.exited;
+  }
+  TerminalDriver.live.clear();
+  for (const made of setups) await made.cleanup();
+  setups.clear();
 };

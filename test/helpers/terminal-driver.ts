@@ -20,6 +20,8 @@ export interface DriverOptions {
  * through a terminal emulator, the way a person sees it. Keys are sent as bytes.
  */
 export class TerminalDriver {
+  /** Every driver started and not yet ended, for cleanup after each test (see e2e-setup.ts). */
+  static readonly live = new Set<TerminalDriver>();
   readonly term: InstanceType<typeof Terminal>;
   readonly pty: IPty;
   /** Everything the program wrote, for checks on escape sequences. */
@@ -47,6 +49,7 @@ export class TerminalDriver {
     });
     // Answer the program's terminal queries the way a real terminal does.
     this.term.onData((data) => this.pty.write(data));
+    TerminalDriver.live.add(this);
     this.exited = new Promise((resolve) => this.pty.onExit(({ exitCode, signal }) => resolve({ code: exitCode, signal: signal ?? 0 })));
   }
 
