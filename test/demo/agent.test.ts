@@ -1,9 +1,9 @@
+import { ensureBuilt } from '../helpers/built.js';
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { git } from '../../src/git/exec.js';
@@ -14,7 +14,6 @@ import { DEMO_AGENT_SCRIPT, DEMO_ROLES, type DemoRoleId } from '../../src/demo/r
 import { waitFor } from '../helpers/wait-for-demo.js';
 
 const run = promisify(execFile);
-const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
 /** A full scripted run at speed 50 takes well under a second; this allows for a loaded machine. */
 const RUN_MS = 15_000;
 
@@ -49,8 +48,8 @@ const worktreeOf = (id: DemoRoleId): string => join(root, `wt-${id}`);
 const inWorktree = async (id: DemoRoleId, args: string[]): Promise<string> => (await git(args, { cwd: worktreeOf(id) })).trim();
 
 beforeAll(async () => {
-  // The agent runs as its own compiled process, as lanes starts it.
-  await run(process.execPath, [join(PROJECT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: PROJECT });
+  // The agent runs as its own compiled process, as lanes starts it (npm test builds dist/ first).
+  await ensureBuilt('dist/demo/agent.js');
   root = await mkdtemp(join(tmpdir(), 'lanes-demo-agent-'));
   repo = await makeDemoRepo(root);
   for (const role of DEMO_ROLES) {
