@@ -7,6 +7,7 @@ import { aheadBehind, branchTip } from '../git/lane-info.js';
 import { OverlapTracker, type OverlapSnapshot } from '../watch/overlap-tracker.js';
 import { notify, patchLanes, type AppStore, type LaneView } from './store.js';
 import { unmergedLanes } from './lane-overlaps.js';
+import { OverlapNewsDesk } from './overlap-news.js';
 
 /** Base branch moves (a merge, a pull) are picked up after this much quiet. */
 const BASE_DEBOUNCE_MS = 200;
@@ -32,7 +33,7 @@ export interface OverlapWiringOptions {
  */
 export class OverlapWiring {
   private readonly tracker: OverlapTracker;
-  private known = new Set<string>();
+  private readonly news = new OverlapNewsDesk();
   private records: LaneRecord[] = [];
   private baseWatchers: FSWatcher[] = [];
   private baseTimer: NodeJS.Timeout | undefined;
@@ -117,23 +118,12 @@ export class OverlapWiring {
     notify(this.options.store, `${what}: ${error.message}; its overlaps may be out of date`, 'warning');
   }
 
-  private isFirstUpdate = true;
-
-  /** A notice (and one bell) for overlaps that were not there before. */
+  /** A notice for overlaps not reported before, and the bell when configured (see OverlapNewsDesk). */
   private announce(overlaps: Overlap[]): void {
-    const keyOf = (o: Overlap): string => `${o.path}\0${o.lanes.join('\0')}`;
-    const fresh = overlaps.filter((o) => !this.known.has(keyOf(o)));
-    this.known = new Set(overlaps.map(keyOf));
-    // Overlaps already there when lanes starts are listed by o, not announced as news.
-    const isStartup = this.isFirstUpdate;
-    this.isFirstUpdate = false;
-    if (fresh.length === 0 || isStartup) return;
-    const first = fresh[0] as Overlap;
-    const what = first.lanes.length > 1 ? `${first.lanes.join(' and ')} both touch ${first.path}` : `the base also changed ${first.path} (lane ${first.lanes[0] ?? ''})`;
-    const more = fresh.length > 1 ? ` (+${fresh.length - 1} more)` : '';
-    const conflict = first.conflict === true ? ' — their branches conflict' : '';
-    notify(this.options.store, `overlap: ${what}${conflict}${more}; o lists them`, 'warning');
-    if (this.options.isBell) this.options.ring();
+    const news = this.news.read(overlaps);
+    if (news === undefined) return;
+    notify(this.options.store, news.text, 'warning');
+    if (this.options.isBell && news.ring) this.options.ring();
   }
 
   private async updateAheadBehind(records: LaneRecord[]): Promise<void> {
