@@ -1,5 +1,5 @@
 /** Variables lanes sets for itself that agents must not inherit. */
-const INTERNAL = ['LANES_DEFAULTED_NODE_ENV', 'LANES_UI_CHILD'];
+const INTERNAL = ['LANES_DEFAULTED_NODE_ENV', 'LANES_UI_CHILD', 'LANES_PAUSE_LEDGER'];
 
 /**
  * The environment an agent starts with: the user's, without what lanes set for its own process

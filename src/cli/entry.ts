@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RESTORE_SEQUENCE } from '../app/tty.js';
+import { PAUSE_LEDGER_ENV, newLedgerPath, thawLedger } from '../term/pause-ledger.js';
 
 /** Marks the UI process started by the launcher below. */
 const CHILD_MARK = 'LANES_UI_CHILD';
@@ -26,13 +27,15 @@ const opensUi = (argv: string[]): boolean => {
 /**
  * The full-screen UI runs in a child process watched by this small launcher. If the UI dies in a
  * way it cannot clean up after (SIGKILL, a native crash, out of memory), the launcher gives the
- * terminal back: normal screen, cursor, no mouse or paste modes, cooked input.
+ * terminal back: normal screen, cursor, no mouse or paste modes, cooked input; and it resumes the
+ * processes of paused agents the UI had stopped, so none is left stopped.
  */
 const launch = (argv: string[]): Promise<number> =>
   new Promise((resolve) => {
+    const ledger = newLedgerPath();
     const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...argv], {
       stdio: 'inherit',
-      env: { ...process.env, [CHILD_MARK]: '1' },
+      env: { ...process.env, [CHILD_MARK]: '1', [PAUSE_LEDGER_ENV]: ledger },
     });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     // Keys like Ctrl-C reach the UI as bytes (raw mode). A hang-up may reach only the launcher
@@ -44,7 +47,7 @@ const launch = (argv: string[]): Promise<number> =>
     // The terminal may be gone when the launcher writes its last words.
     process.stdout.on('error', () => undefined);
     process.stderr.on('error', () => undefined);
-    child.on('exit', (code, signal) => {
+    const ended = async (code: number | null, signal: NodeJS.Signals | null): Promise<void> => {
       if (signal !== null) {
         try {
           process.stdout.write(RESTORE_SEQUENCE);
@@ -52,12 +55,19 @@ const launch = (argv: string[]): Promise<number> =>
         } catch {
           // The terminal itself may be gone.
         }
-        process.stderr.write(`lanes: the UI was ended by ${signal}; the agents it ran ended with it, worktrees and branches are kept\n`);
-        resolve(128 + (constants.signals[signal] ?? 15));
+      }
+      // After a clean exit the UI has resumed everything and the ledger is gone; otherwise the
+      // processes it stopped get SIGCONT (each checked to be the same process).
+      const resumed = await thawLedger(ledger);
+      if (signal === null) {
+        resolve(code ?? 1);
         return;
       }
-      resolve(code ?? 1);
-    });
+      const thawed = resumed > 0 ? `; ${resumed} paused process${resumed === 1 ? ' was' : 'es were'} resumed` : '';
+      process.stderr.write(`lanes: the UI was ended by ${signal}; the agents it ran ended with it${thawed}; worktrees and branches are kept\n`);
+      resolve(128 + (constants.signals[signal] ?? 15));
+    };
+    child.on('exit', (code, signal) => void ended(code, signal));
   });
 
 // `lanes ls | head` closes the pipe early: that is not an error worth a stack trace.

@@ -1,6 +1,7 @@
 import type { ScreenFrame } from '../core/screen.js';
 import { LanesError } from '../core/errors.js';
 import { LaneTerminal } from '../term/lane-terminal.js';
+import { PauseLedger } from '../term/pause-ledger.js';
 import type { Disposable, SpawnRequest, TerminalEvent, TerminalHost, TerminalModes } from '../term/types.js';
 
 /**
@@ -12,12 +13,16 @@ export class LocalHost implements TerminalHost {
   private readonly listeners = new Set<(event: TerminalEvent) => void>();
   private isDisposed = false;
 
+  /** `ledger`: where the processes paused agents have stopped are written down (see PauseLedger). */
+  constructor(private readonly ledger?: PauseLedger) {}
+
   async spawn(request: SpawnRequest): Promise<void> {
     if (this.isDisposed) throw new LanesError('the terminal host was shut down');
     const existing = this.terminals.get(request.id);
     if (existing !== undefined && (existing.isRunning || existing.isStarting)) throw new LanesError(`an agent is already running in lane ${request.id}`);
     existing?.dispose();
-    const terminal = new LaneTerminal(request, (event) => this.fanOut(event));
+    const { ledger } = this;
+    const terminal = new LaneTerminal(request, (event) => this.fanOut(event), ledger ? { onStopped: (stopped) => void ledger.set(request.id, stopped) } : {});
     this.terminals.set(request.id, terminal);
     await terminal.start();
   }
@@ -108,4 +113,5 @@ export class LocalHost implements TerminalHost {
   }
 }
 
-export const createLocalHost = (): TerminalHost => new LocalHost();
+/** The host of the UI, with the launcher's pause ledger when it gave one. */
+export const createLocalHost = (): TerminalHost => new LocalHost(PauseLedger.fromEnv());

@@ -10,6 +10,7 @@ import { findSpawnProblem, parseHelperFailure } from './spawn-check.js';
 import type { SpawnRequest, TerminalEvent, TerminalModes } from './types.js';
 import { MIN_COLS, MIN_ROWS, clampSize, cleanTitle } from './terminal-limits.js';
 import { readModes } from './terminal-modes.js';
+import type { StoppedProcess } from './process-tree.js';
 import { TreePause } from './tree-pause.js';
 import { useCurrentWidths } from './unicode-width.js';
 
@@ -19,6 +20,11 @@ type HeadlessTerminal = InstanceType<typeof Terminal>;
 type State = 'new' | 'running' | 'exited' | 'failed' | 'disposed';
 
 /** Counters of the output path, for tests and the bench. */
+export interface LaneTerminalOptions extends FlowControlOptions {
+  /** The processes a pause stopped, and none once they run again (see PauseLedger). */
+  onStopped?: (stopped: readonly StoppedProcess[]) => void;
+}
+
 export interface LaneTerminalStats extends FlowStats {
   /** `output` events emitted (coalesced: far fewer than chunks during a flood). */
   outputEvents: number;
@@ -45,12 +51,16 @@ export class LaneTerminal {
   private outputEvents = 0;
   private readonly exits = new ExitWaiters(() => this.isRunning);
   private killing: Promise<void> | undefined;
-  private readonly treePause = new TreePause((isPaused) => this.pauseChanged(isPaused));
+  private readonly treePause: TreePause;
   /** The size the PTY has; the emulator's runs ahead of it while the agent is paused. */
   private ptySize = { cols: 0, rows: 0 };
 
-  constructor(request: SpawnRequest, emit: (event: TerminalEvent) => void, options: FlowControlOptions = {}) {
+  constructor(request: SpawnRequest, emit: (event: TerminalEvent) => void, options: LaneTerminalOptions = {}) {
     this.id = request.id;
+    this.treePause = new TreePause(
+      (isPaused) => this.pauseChanged(isPaused),
+      (stopped) => options.onStopped?.(stopped),
+    );
     this.flow = new FlowControl({ pause: () => this.pty?.pause(), resume: () => this.pty?.resume() }, options);
     this.request = request;
     this.emit = emit;

@@ -12,8 +12,14 @@ export class TreePause {
   private marker: string | undefined;
   private queue: Promise<void> = Promise.resolve();
 
-  /** `onChange` is called when the tree was actually stopped (true) or resumed (false). */
-  constructor(private readonly onChange: (isPaused: boolean) => void) {}
+  /**
+   * `onChange` is called when the tree was actually stopped (true) or resumed (false);
+   * `onStopped` with the processes stopped, and with none once they were resumed.
+   */
+  constructor(
+    private readonly onChange: (isPaused: boolean) => void,
+    private readonly onStopped: (stopped: readonly StoppedProcess[]) => void = () => undefined,
+  ) {}
 
   /** True from the moment a pause is asked for until the tree runs again. */
   get isPaused(): boolean {
@@ -47,11 +53,13 @@ export class TreePause {
           this.isWanted = false;
           throw error;
         }
+        this.onStopped(this.stopped);
         this.onChange(true);
       } else if (!this.isWanted && this.stopped !== undefined) {
         const stopped = this.stopped;
         await thawTree(stopped, this.rootPid, this.marker);
         this.stopped = undefined;
+        this.onStopped([]);
         this.onChange(false);
       }
     });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +100,20 @@ describe('pause end to end (built binary in a pseudo-terminal)', () => {
     await waitFor(async () => (await state(agent)) === undefined, 5_000, 'the agent to be gone');
     expect(await state(child)).not.toBe('T');
     expect(await state(child)).toBeDefined();
+  });
+
+  it('when the UI is killed outright with a paused lane, the launcher resumes what it had stopped', async () => {
+    const { agent, child } = await start();
+    await pause([agent, child]);
+    const ticks = size('ticks.txt');
+    process.kill(driver!.uiPid(), 'SIGKILL');
+    expect((await driver!.exited).code).toBe(137);
+    expect(driver!.raw).toMatch(/\d+ paused process( was|es were) resumed/);
+    // The setsid'd child ticks again; the agent got its hang-up with the terminal and ended.
+    await waitFor(() => size('ticks.txt') > ticks, 5_000, 'the child to tick again');
+    expect(await state(child)).not.toBe('T');
+    await waitFor(async () => (await state(agent)) === undefined, 5_000, 'the agent to be gone');
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith(`lanes-paused-${driver!.pty.pid}-`))).toEqual([]);
   });
 
   it('R on a paused lane resumes it, then restarts its agent', async () => {

@@ -9,14 +9,6 @@ let current: Setup | undefined;
 
 afterEach(endE2E);
 
-/** The UI process: the launcher's (the pty's) child running node. */
-const uiPid = (launcherPid: number): number => {
-  const children = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, 'utf8').trim().split(/\s+/).map(Number);
-  const pid = children.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('entry.js'));
-  if (!pid) throw new Error(`no UI child under ${launcherPid}: ${children.join(',')}`);
-  return pid;
-};
-
 const LEAVE_ALT = '\x1b[?1049l';
 
 describe('the terminal is given back on every exit path', () => {
@@ -25,7 +17,7 @@ describe('the terminal is given back on every exit path', () => {
     driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
     await driver.waitForText('READY-alpha');
     const rawBefore = driver.raw.length;
-    process.kill(uiPid(driver.pty.pid), 'SIGTERM');
+    process.kill(driver.uiPid(), 'SIGTERM');
     const exit = await driver.exited;
     expect(exit.code).toBe(143);
     expect(driver.raw.slice(rawBefore)).toContain(LEAVE_ALT);
@@ -38,7 +30,7 @@ describe('the terminal is given back on every exit path', () => {
     driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
     await driver.waitForText('READY-alpha');
     const rawBefore = driver.raw.length;
-    process.kill(uiPid(driver.pty.pid), 'SIGKILL');
+    process.kill(driver.uiPid(), 'SIGKILL');
     const exit = await driver.exited;
     expect(exit.code).toBe(137);
     const after = driver.raw.slice(rawBefore);

@@ -1,5 +1,6 @@
 import { spawn as spawnPty, type IPty } from 'node-pty';
 import xtermHeadless from '@xterm/headless';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const { Terminal } = xtermHeadless;
@@ -96,6 +97,15 @@ export class TerminalDriver {
   resize(cols: number, rows: number): void {
     this.pty.resize(cols, rows);
     this.term.resize(cols, rows);
+  }
+
+  /** The UI process: the launcher's (the pty's) child running node. */
+  uiPid(): number {
+    const launcher = this.pty.pid;
+    const children = readFileSync(`/proc/${launcher}/task/${launcher}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const pid = children.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('entry.js'));
+    if (!pid) throw new Error(`no UI child under ${launcher}: ${children.join(',')}`);
+    return pid;
   }
 
   kill(): void {

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PAUSE_LEDGER_ENV, PauseLedger, thawLedger } from '../../src/term/pause-ledger.js';
+import { processStartTime, readProcessStat } from '../../src/term/process-tree.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let dir: string;
+let children: ChildProcess[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lanes-ledger-'));
+});
+
+afterEach(() => {
+  for (const child of children) child.kill('SIGKILL');
+  children = [];
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sleeper = (): ChildProcess => {
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  children.push(child);
+  return child;
+};
+
+const stopped = async (child: ChildProcess): Promise<{ pid: number; startTime: number }> => {
+  const pid = child.pid as number;
+  process.kill(pid, 'SIGSTOP');
+  await waitFor(async () => (await readProcessStat(pid))?.state === 'T', 2_000, 'the process to stop');
+  return { pid, startTime: (await processStartTime(pid)) as number };
+};
+
+describe('the pause ledger', () => {
+  it('holds what every lane has stopped, and is gone once nothing is', async () => {
+    const ledger = new PauseLedger(join(dir, 'ledger.json'));
+    await ledger.set('alpha', [{ pid: 11, startTime: 1 }]);
+    await ledger.set('beta', [{ pid: 22, startTime: 2 }, { pid: 23, startTime: 3 }]);
+    expect(JSON.parse(readFileSync(ledger.path, 'utf8'))).toEqual([
+      { pid: 11, startTime: 1 },
+      { pid: 22, startTime: 2 },
+      { pid: 23, startTime: 3 },
+    ]);
+    await ledger.set('alpha', []);
+    expect(JSON.parse(readFileSync(ledger.path, 'utf8'))).toEqual([
+      { pid: 22, startTime: 2 },
+      { pid: 23, startTime: 3 },
+    ]);
+    await ledger.set('beta', []);
+    expect(existsSync(ledger.path)).toBe(false);
+  });
+
+  it('is named by the environment, or absent', () => {
+    expect(PauseLedger.fromEnv({ [PAUSE_LEDGER_ENV]: '/x/y.json' })?.path).toBe('/x/y.json');
+    expect(PauseLedger.fromEnv({})).toBeUndefined();
+  });
+
+  it('thawing resumes the stopped processes it lists, skips a reused pid, and deletes the file', async () => {
+    const first = sleeper();
+    const second = sleeper();
+    const a = await stopped(first);
+    const b = await stopped(second);
+    const ledger = new PauseLedger(join(dir, 'ledger.json'));
+    // b's entry carries another start time: the pid names a different process now.
+    await ledger.set('alpha', [a, { pid: b.pid, startTime: b.startTime + 1 }]);
+    expect(await thawLedger(ledger.path)).toBe(1);
+    await waitFor(async () => (await readProcessStat(a.pid))?.state !== 'T', 2_000, 'the listed process to run');
+    expect((await readProcessStat(b.pid))?.state).toBe('T');
+    expect(existsSync(ledger.path)).toBe(false);
+  });
+
+  it('thawing a missing or damaged ledger resumes nothing', async () => {
+    expect(await thawLedger(join(dir, 'none.json'))).toBe(0);
+    writeFileSync(join(dir, 'bad.json'), '{"pid": 1');
+    expect(await thawLedger(join(dir, 'bad.json'))).toBe(0);
+    writeFileSync(join(dir, 'odd.json'), JSON.stringify([{ pid: -1, startTime: 0 }, { pid: 'x' }, null]));
+    expect(await thawLedger(join(dir, 'odd.json'))).toBe(0);
+    expect(existsSync(join(dir, 'bad.json'))).toBe(false);
+  });
+});
