@@ -1,3 +1,5 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { runGit, GitError, splitZ } from './exec.js';
 import type { Repo } from './repo.js';
 
@@ -93,3 +95,26 @@ export const listWorktreesIn = async (cwd: string): Promise<WorktreeEntry[]> => 
  * when the main worktree's folder is gone. Read-only (`--no-optional-locks`).
  */
 export const listWorktrees = (repo: Repo): Promise<WorktreeEntry[]> => listWorktreesIn(repo.commonDir);
+
+/**
+ * `git worktree add` writes its admin folder's `locked` file ("initializing") before its `gitdir`
+ * file. Killed in between, the entry is invisible to `git worktree list` and, being locked, is
+ * never pruned. Such folders for a worktree at `path` that lanes was creating (named after its
+ * last path component; git adds digits on a clash) are removed: only an unfinished `add` leaves a
+ * lock without a gitdir.
+ */
+export const removeUnfinishedAdmin = async (repo: Repo, path: string): Promise<void> => {
+  const admin = join(repo.commonDir, 'worktrees');
+  const base = basename(path);
+  const names = await readdir(admin).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(base) || !/^\d*$/.test(name.slice(base.length))) continue;
+    const folder = join(admin, name);
+    const lock = await readFile(join(folder, 'locked'), 'utf8').catch(() => undefined);
+    const hasGitdir = await readFile(join(folder, 'gitdir'), 'utf8').then(
+      () => true,
+      () => false,
+    );
+    if (lock?.trim() === 'initializing' && !hasGitdir) await rm(folder, { recursive: true, force: true });
+  }
+};

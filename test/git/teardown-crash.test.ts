@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -188,14 +188,39 @@ describe('F2: a lane creation killed half-way, then recovered', () => {
     await run.done;
     // git and its filter die with the group a moment later; a real restart comes after that.
     await waitFor(async () => (await processesInside(path)).length === 0, 5_000, 'the killed git processes to end');
-    expect(await gitIn(t.dir, ['worktree', 'list', '--porcelain'])).toContain('locked initializing');
+    // Killed before git wrote the entry's gitdir, the entry is not listed, only its lock is there.
+    const isListed = (await gitIn(t.dir, ['worktree', 'list', '--porcelain'])).includes('locked initializing');
+    expect(isListed || readFileSync(locked, 'utf8').trim() === 'initializing').toBe(true);
 
     expect(await recoverTeardowns(repo, store)).toEqual(['rolled back the interrupted creation of lane slowlane']);
     expect(existsSync(path)).toBe(false);
     expect(await gitIn(t.dir, ['worktree', 'list', '--porcelain'])).not.toContain('slowlane');
+    expect(existsSync(join(repo.commonDir, 'worktrees', 'slowlane'))).toBe(false);
     expect(await refExists(t.dir, 'refs/heads/lanes/slowlane')).toBe(false);
     expect(await rig.journal()).toEqual([]);
     await gitIn(t.dir, ['config', '--unset', 'filter.slow.smudge']);
+    await assertNothingLost(before, t.dir);
+  });
+
+  it('killed before git wrote the entry\'s gitdir (listed nowhere, locked): the lock folder is removed too', async () => {
+    rig = await makeRig();
+    const { t, repo, store } = rig;
+    const before = await captureOracle(t.dir);
+    expect((await runOp({ op: 'create', name: 'early' }, 'create:worktree-add').done).signal).toBe('SIGKILL');
+    // What git leaves when killed right after writing the lock: an admin folder with `locked` only.
+    const admin = join(repo.commonDir, 'worktrees', 'early');
+    await mkdir(admin, { recursive: true });
+    await writeFile(join(admin, 'locked'), 'initializing\n');
+    // A user's own locked worktree entry with another name is left alone.
+    const other = join(repo.commonDir, 'worktrees', 'earlybird');
+    await mkdir(other, { recursive: true });
+    await writeFile(join(other, 'locked'), 'initializing\n');
+
+    expect(await recoverTeardowns(repo, store)).toEqual(['rolled back the interrupted creation of lane early']);
+    expect(existsSync(admin)).toBe(false);
+    expect(existsSync(other)).toBe(true);
+    expect(await refExists(t.dir, 'refs/heads/lanes/early')).toBe(false);
+    await rm(other, { recursive: true });
     await assertNothingLost(before, t.dir);
   });
 

@@ -5,7 +5,7 @@ import { git, runGit } from '../exec.js';
 import { CHECKOUT_TIMEOUT_MS } from './apply.js';
 import type { Repo } from '../repo.js';
 import { runShellCommand } from '../run-command.js';
-import { listWorktrees } from '../worktrees.js';
+import { listWorktrees, removeUnfinishedAdmin } from '../worktrees.js';
 import { processesIn } from './status.js';
 
 /** Default time limit of a verify command: a full test suite of a big project fits. */
@@ -49,6 +49,8 @@ export const removeVerifyWorktree = async (repo: Repo, dir: string, worktree: st
     if (removed.code !== 0 && (await listWorktrees(repo)).some((candidate) => resolve(candidate.path) === target)) {
       throw new Error(`could not remove the verify worktree ${target}: ${removed.stderr.trim().split('\n')[0] ?? ''}`);
     }
+  } else {
+    await removeUnfinishedAdmin(repo, target);
   }
   await rm(dir, { recursive: true, force: true });
 };

@@ -4,7 +4,7 @@ import { runGit } from '../exec.js';
 import type { Journal, JournalEntry } from '../journal.js';
 import type { Repo } from '../repo.js';
 import type { StateStore } from '../state.js';
-import { listWorktrees } from '../worktrees.js';
+import { listWorktrees, removeUnfinishedAdmin } from '../worktrees.js';
 import { readArchiveMeta } from './archive.js';
 import { processesInside } from './kill.js';
 import { samePath } from './locate.js';
@@ -101,8 +101,9 @@ export const recoverCreate = async (repo: Repo, store: StateStore, journal: Jour
     const force = initializing ? ['--force', '--force'] : [];
     const removed = await runGit(['worktree', 'remove', ...force, '--', path], { cwd: repo.mainWorktree });
     if (removed.code !== 0) return `could not roll back the interrupted creation of lane ${name}: ${removed.stderr.trim()}`;
-  } else if ((await isEmptyDir(path)) === true) {
-    await rmdir(path).catch(() => undefined);
+  } else {
+    await removeUnfinishedAdmin(repo, path);
+    if ((await isEmptyDir(path)) === true) await rmdir(path).catch(() => undefined);
   }
 
   const kept: string[] = [];
