@@ -7,6 +7,7 @@ import { DEMO_ROLES, demoAgentCommand } from '../demo/roles.js';
 import { makeDemoRepo } from '../demo/repo.js';
 import { createLane } from '../git/lane-create.js';
 import { LanesError } from '../core/errors.js';
+import { loadConfig } from '../config/load.js';
 import type { GlobalOptions } from './main.js';
 
 /**
@@ -17,6 +18,8 @@ export const runDemo = async (global: GlobalOptions): Promise<number> => {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new LanesError('lanes demo needs a terminal for its full-screen UI', { hint: 'run it in a terminal' });
   }
+  // A bad --theme or user configuration is refused before anything is made.
+  await loadConfig({ ...(global.theme === undefined ? {} : { flags: { theme: global.theme } }) });
   const repoDir = await makeDemoRepo(tmpdir());
   const context = await loadContext({ cwd: repoDir, ...(global.theme === undefined ? {} : { theme: global.theme }) });
   for (const role of DEMO_ROLES) {

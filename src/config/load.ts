@@ -9,6 +9,7 @@ import { deepMerge, valueAt, type PlainObject } from './merge.js';
 import { buildKeymap } from '../core/keymap.js';
 import { builtinPresets } from './presets.js';
 import { agentPresetSchema, configFileSchema, type Config } from './schema.js';
+import { listThemes, themesDirectory } from './theme.js';
 
 export interface LoadConfigOptions {
   /** Root of the repository's main worktree; its `.lanes.json` is read when given. */
@@ -21,6 +22,8 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Where relative paths are resolved and shown from. Defaults to `process.cwd()`. */
   cwd?: string;
+  /** The folder of theme files the `theme` must name one of. Defaults to lanes' `themes/`. */
+  themesDir?: string;
 }
 
 export interface LoadedConfig {
@@ -158,5 +161,10 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
 
   let merged = defaultConfig(env) as unknown as PlainObject;
   for (const layer of layers) merged = deepMerge(merged, layer.data);
-  return { config: checkMerged(merged, layers), sources };
+  const config = checkMerged(merged, layers);
+  const themes = await listThemes(options.themesDir ?? themesDirectory());
+  if (!themes.includes(config.theme)) {
+    throw new LanesError(`${blame(layers, ['theme'])}: theme: no theme named '${config.theme}' (available: ${themes.join(', ')})`);
+  }
+  return { config, sources };
 };

@@ -277,6 +277,20 @@ describe('lanes refuses bad usage', () => {
     await refused(['--config', 'missing.json', 'new', 'x'], where, 2, /config file not found: missing\.json/);
   });
 
+  it('a --theme that does not exist, for any command', async () => {
+    const { where } = await repoSetup();
+    await refused(['--theme', 'nope', 'ls'], where, 1, /^lanes: command line: theme: no theme named 'nope' \(available: dark, high-contrast, light\)$/);
+    await refused(['--theme', 'nope', 'new', 'x'], where, 1, /theme: no theme named 'nope'/);
+  });
+
+  it('a theme that does not exist in a configuration file names the file', async () => {
+    const { where, repo } = await repoSetup();
+    await writeFile(join(repo.dir, '.lanes.json'), JSON.stringify({ theme: 'solarized' }));
+    await gitIn(repo.dir, ['add', '.lanes.json']);
+    await gitIn(repo.dir, ['commit', '-q', '-m', 'config']);
+    await refused(['ls'], { ...where, repoDir: repo.dir }, 1, /\.lanes\.json: theme: no theme named 'solarized'/);
+  });
+
   it('the UI without a terminal: exit 1, saying it needs one', async () => {
     const { where } = await repoSetup();
     await refused([], where, 1, /needs a terminal/);

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ECHO_AGENT, endE2E, setup, type Setup } from '../helpers/e2e-setup.js';
@@ -131,5 +133,19 @@ describe('lanes UI end to end (built binary in a pseudo-terminal)', () => {
     expect(driver.raw.lastIndexOf('\x1b[?1049l')).toBeGreaterThan(driver.raw.lastIndexOf('\x1b[?1049h'));
     const worktrees = await run('git', ['worktree', 'list', '--porcelain'], { cwd: current.dir, env: current.env });
     expect(worktrees.stdout).toContain('refs/heads/lanes/alpha');
+  });
+
+  it('refuses a theme that does not exist in one line, before the screen changes and before the demo makes anything', async () => {
+    current = await setup([]);
+    const temp = mkdtempSync(join(tmpdir(), 'lanes-e2e-theme-'));
+    try {
+      driver = new TerminalDriver({ args: ['--theme', 'nope', 'demo'], cwd: temp, env: { ...current.env, TMPDIR: temp } });
+      expect((await driver.exited).code).toBe(1);
+      expect(driver.raw).not.toContain('\x1b[?1049h');
+      expect(driver.raw.trim()).toBe("lanes: command line: theme: no theme named 'nope' (available: dark, high-contrast, light)");
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 });

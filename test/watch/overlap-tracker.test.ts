@@ -137,6 +137,9 @@ describe('OverlapTracker', () => {
       '  echo "$i" > "note $((i % 7)).txt"',
       '  git add -A || failures=$((failures + 1))',
       '  git commit -q -m "step $i" || failures=$((failures + 1))',
+      // A breath between commits (agents do not commit hundreds of times a second) lets the
+      // tracker's reads interleave with the loop even on a loaded machine.
+      '  sleep 0.02',
       'done',
       'exit $failures',
     ].join('\n');
