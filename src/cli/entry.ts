@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RESTORE_SEQUENCE } from '../app/tty.js';
-import { PAUSE_LEDGER_ENV, newLedgerPath, thawLedger } from '../term/pause-ledger.js';
+import { PAUSE_LEDGER_ENV, newLedgerPath, thawLedger, thawOrphanedLedgers } from '../term/pause-ledger.js';
 
 /** Marks the UI process started by the launcher below. */
 const CHILD_MARK = 'LANES_UI_CHILD';
@@ -37,6 +37,8 @@ const launch = (argv: string[]): Promise<number> =>
       stdio: 'inherit',
       env: { ...process.env, [CHILD_MARK]: '1', [PAUSE_LEDGER_ENV]: ledger },
     });
+    // A launcher killed with its UI could not resume what the UI had paused: this one does.
+    void thawOrphanedLedgers();
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     // Keys like Ctrl-C reach the UI as bytes (raw mode). A hang-up may reach only the launcher
     // (when it leads the session): it is passed on, so the UI ends its agents cleanly. The

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PAUSE_LEDGER_ENV, PauseLedger, thawLedger } from '../../src/term/pause-ledger.js';
+import { PAUSE_LEDGER_ENV, PauseLedger, thawLedger, thawOrphanedLedgers } from '../../src/term/pause-ledger.js';
 import { processStartTime, readProcessStat } from '../../src/term/process-tree.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -38,16 +38,22 @@ describe('the pause ledger', () => {
     const ledger = new PauseLedger(join(dir, 'ledger.json'));
     await ledger.set('alpha', [{ pid: 11, startTime: 1 }]);
     await ledger.set('beta', [{ pid: 22, startTime: 2 }, { pid: 23, startTime: 3 }]);
-    expect(JSON.parse(readFileSync(ledger.path, 'utf8'))).toEqual([
-      { pid: 11, startTime: 1 },
-      { pid: 22, startTime: 2 },
-      { pid: 23, startTime: 3 },
-    ]);
+    expect(JSON.parse(readFileSync(ledger.path, 'utf8'))).toEqual({
+      ui: process.pid,
+      stopped: [
+        { pid: 11, startTime: 1 },
+        { pid: 22, startTime: 2 },
+        { pid: 23, startTime: 3 },
+      ],
+    });
     await ledger.set('alpha', []);
-    expect(JSON.parse(readFileSync(ledger.path, 'utf8'))).toEqual([
-      { pid: 22, startTime: 2 },
-      { pid: 23, startTime: 3 },
-    ]);
+    expect(JSON.parse(readFileSync(ledger.path, 'utf8'))).toEqual({
+      ui: process.pid,
+      stopped: [
+        { pid: 22, startTime: 2 },
+        { pid: 23, startTime: 3 },
+      ],
+    });
     await ledger.set('beta', []);
     expect(existsSync(ledger.path)).toBe(false);
   });
@@ -75,8 +81,34 @@ describe('the pause ledger', () => {
     expect(await thawLedger(join(dir, 'none.json'))).toBe(0);
     writeFileSync(join(dir, 'bad.json'), '{"pid": 1');
     expect(await thawLedger(join(dir, 'bad.json'))).toBe(0);
-    writeFileSync(join(dir, 'odd.json'), JSON.stringify([{ pid: -1, startTime: 0 }, { pid: 'x' }, null]));
+    writeFileSync(join(dir, 'odd.json'), JSON.stringify({ ui: 'x', stopped: [{ pid: -1, startTime: 0 }, { pid: 'x' }, null] }));
     expect(await thawLedger(join(dir, 'odd.json'))).toBe(0);
     expect(existsSync(join(dir, 'bad.json'))).toBe(false);
   });
+
+  it('at a launcher\'s start, thaws only the ledgers whose launcher and UI are both gone', async () => {
+    const gone = await deadPid();
+    const orphan = await stopped(sleeper());
+    const ofLiveUi = await stopped(sleeper());
+    const ofLiveLauncher = await stopped(sleeper());
+    const write = (launcher: number, id: string, ui: number, entry: { pid: number; startTime: number }): void =>
+      writeFileSync(join(dir, `lanes-paused-${launcher}-${id}.json`), JSON.stringify({ ui, stopped: [entry] }));
+    write(gone, 'aaaaaaaa', gone, orphan);
+    write(gone, 'bbbbbbbb', process.pid, ofLiveUi);
+    write(process.pid, 'cccccccc', gone, ofLiveLauncher);
+    writeFileSync(join(dir, 'lanes-paused-notes.json'), '[]');
+
+    expect(await thawOrphanedLedgers(dir)).toBe(1);
+    await waitFor(async () => (await readProcessStat(orphan.pid))?.state !== 'T', 2_000, 'the orphan to run');
+    expect((await readProcessStat(ofLiveUi.pid))?.state).toBe('T');
+    expect((await readProcessStat(ofLiveLauncher.pid))?.state).toBe('T');
+    expect(readdirSync(dir).sort()).toHaveLength(3);
+  });
 });
+
+/** A pid that names no process: one of a child that has exited. */
+const deadPid = async (): Promise<number> => {
+  const child = spawn('true', [], { stdio: 'ignore' });
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid as number;
+};
