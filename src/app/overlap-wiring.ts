@@ -94,7 +94,7 @@ export class OverlapWiring {
       })),
     });
     patchLanes(store, patches);
-    this.announce(snapshot.overlaps);
+    this.announce(snapshot.overlaps, snapshot.isComplete);
     // A commit changes the lane's touched set (files become committed): only those lanes' ahead
     // and behind can have changed.
     const changed = this.records.filter((record) => {
@@ -119,8 +119,8 @@ export class OverlapWiring {
   }
 
   /** A notice for overlaps not reported before, and the bell when configured (see OverlapNewsDesk). */
-  private announce(overlaps: Overlap[]): void {
-    const news = this.news.read(overlaps);
+  private announce(overlaps: Overlap[], isComplete: boolean): void {
+    const news = this.news.read(overlaps, isComplete);
     if (news === undefined) return;
     notify(this.options.store, news.text, 'warning');
     if (this.options.isBell && news.ring) this.options.ring();

@@ -15,6 +15,8 @@ export interface OverlapSnapshot {
   outOfScope: Map<string, string[]>;
   /** Per lane: when its worktree last reported a file change (`now()` clock): file activity is busy. */
   lastFileEventAt: Map<string, number>;
+  /** Every watched lane has been read at least once (a failed read counts): nothing is missing. */
+  isComplete: boolean;
 }
 
 export interface OverlapTrackerOptions {
@@ -47,6 +49,8 @@ interface TrackedLane {
   pending: Promise<void> | undefined;
   isReading: boolean;
   isReadAgain: boolean;
+  /** Its first read is done (or failed). */
+  hasRead: boolean;
 }
 
 const isDirectory = async (path: string): Promise<boolean> => {
@@ -60,7 +64,8 @@ const isDirectory = async (path: string): Promise<boolean> => {
 const sortedEntries = <T>(map: Map<string, T>): Array<[string, T]> => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** What onUpdate is about (file activity times excluded), as a comparable string. */
-const changeKey = (snapshot: OverlapSnapshot): string => JSON.stringify([sortedEntries(snapshot.touched), snapshot.overlaps, sortedEntries(snapshot.outOfScope)]);
+const changeKey = (snapshot: OverlapSnapshot): string =>
+  JSON.stringify([sortedEntries(snapshot.touched), snapshot.overlaps, sortedEntries(snapshot.outOfScope), snapshot.isComplete]);
 
 /** The fields of a record that change what is read for a lane. */
 const readKey = (record: LaneRecord): string => JSON.stringify([record.worktree, record.branch, record.base, record.forkPoint, record.scope ?? []]);
@@ -88,7 +93,7 @@ export class OverlapTracker {
   constructor(private readonly options: OverlapTrackerOptions) {
     this.now = options.now ?? (() => performance.now());
     this.inputs = new OverlapInputs(options.repoCwd, (lane, error) => this.reportError(lane, error));
-    this.current = { touched: new Map(), overlaps: [], outOfScope: new Map(), lastFileEventAt: new Map() };
+    this.current = { touched: new Map(), overlaps: [], outOfScope: new Map(), lastFileEventAt: new Map(), isComplete: true };
     this.lastKey = changeKey(this.current);
   }
 
@@ -164,7 +169,7 @@ export class OverlapTracker {
       onError: (error) => this.reportError(name, error),
       ...(this.options.debounceMs === undefined ? {} : { debounceMs: this.options.debounceMs }),
     });
-    const lane: TrackedLane = { record, watcher, touched: undefined, pending: undefined, isReading: false, isReadAgain: false };
+    const lane: TrackedLane = { record, watcher, touched: undefined, pending: undefined, isReading: false, isReadAgain: false, hasRead: false };
     this.lanes.set(name, lane);
     await watcher.start();
     if (this.isDisposed || this.lanes.get(name) !== lane) {
@@ -199,6 +204,7 @@ export class OverlapTracker {
           } catch (error) {
             this.reportError(lane.record.name, error);
           }
+          lane.hasRead = true;
         } while (lane.isReadAgain && !this.isDisposed);
       } finally {
         lane.isReading = false;
@@ -237,6 +243,8 @@ export class OverlapTracker {
   private async computeOnce(): Promise<void> {
     const lanes: LaneTouched[] = [];
     for (const { record, touched } of this.lanes.values()) if (touched) lanes.push({ record, touched });
+    // Taken with the touched sets it describes, before the awaits below.
+    const isComplete = [...this.lanes.values()].every((lane) => lane.hasRead);
     const input = await this.inputs.gather(lanes);
     const outOfScope = new Map<string, string[]>();
     for (const { record, touched } of lanes) {
@@ -245,7 +253,7 @@ export class OverlapTracker {
     }
     if (this.isDisposed) return;
     const touched = new Map(lanes.map((lane) => [lane.record.name, [...lane.touched]]));
-    const next: OverlapSnapshot = { touched, overlaps: computeOverlaps(input), outOfScope, lastFileEventAt: new Map(this.lastFileEventAt) };
+    const next: OverlapSnapshot = { touched, overlaps: computeOverlaps(input), outOfScope, lastFileEventAt: new Map(this.lastFileEventAt), isComplete };
     const key = changeKey(next);
     if (key === this.lastKey) return;
     this.lastKey = key;

@@ -124,6 +124,27 @@ describe('OverlapTracker', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says whether a snapshot covers every lane: overlaps there at start show up by the first complete one', async () => {
+    temp = await makeTempRepo({ files: { 'a.txt': 'a\n' } });
+    const a = await addWorktreeLane(temp, 'a');
+    const b = await addWorktreeLane(temp, 'b');
+    await writeFile(join(a.worktree, 'a.txt'), 'from a\n');
+    await writeFile(join(b.worktree, 'a.txt'), 'from b\n');
+    const { updates, latest } = track(temp.dir);
+    await tracker?.setLanes([a, b]);
+    for (const update of updates) expect(update.isComplete).toBe(update.touched.size === 2);
+    expect(latest()?.isComplete).toBe(true);
+    expect(latest()?.overlaps.map((o) => o.path)).toEqual(['a.txt']);
+    // A lane added later is not read yet when the first snapshot with it is made.
+    const c = await addWorktreeLane(temp, 'c');
+    await writeFile(join(c.worktree, 'c.txt'), 'new\n');
+    const seen = updates.length;
+    await tracker?.setLanes([a, b, c]);
+    for (const update of updates.slice(seen)) expect(update.isComplete).toBe(update.touched.size === 3);
+    expect(latest()?.isComplete).toBe(true);
+    expect(latest()?.touched.get('c')?.map((f) => f.path)).toEqual(['c.txt']);
+  });
+
   it('never makes an agent committing in a loop fail on the index lock (100 commits)', async () => {
     temp = await makeTempRepo({ files: { 'counter.txt': '0\n' } });
     const lane = await addWorktreeLane(temp, 'agent');
