@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RESTORE_SEQUENCE } from '../app/tty.js';
-import { PAUSE_LEDGER_ENV, newLedgerPath, thawLedger, thawOrphanedLedgers } from '../term/pause-ledger.js';
+import { PAUSE_LEDGER_ENV, claimLedgerPath, ledgerDir, newLedgerPath, thawLedger, thawOrphanedLedgers } from '../term/pause-ledger.js';
 
 /** Marks the UI process started by the launcher below. */
 const CHILD_MARK = 'LANES_UI_CHILD';
@@ -30,15 +30,16 @@ const opensUi = (argv: string[]): boolean => {
  * terminal back: normal screen, cursor, no mouse or paste modes, cooked input; and it resumes the
  * processes of paused agents the UI had stopped, so none is left stopped.
  */
-const launch = (argv: string[]): Promise<number> =>
-  new Promise((resolve) => {
-    const ledger = newLedgerPath();
+const launch = async (argv: string[]): Promise<number> => {
+  const dir = await ledgerDir();
+  // A launcher killed with its UI could not resume what the UI had paused: this one does.
+  if (dir !== undefined) await thawOrphanedLedgers(dir);
+  const ledger = dir === undefined ? undefined : newLedgerPath(dir);
+  return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...argv], {
       stdio: 'inherit',
-      env: { ...process.env, [CHILD_MARK]: '1', [PAUSE_LEDGER_ENV]: ledger },
+      env: { ...process.env, [CHILD_MARK]: '1', ...(ledger === undefined ? {} : { [PAUSE_LEDGER_ENV]: ledger }) },
     });
-    // A launcher killed with its UI could not resume what the UI had paused: this one does.
-    void thawOrphanedLedgers();
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     // Keys like Ctrl-C reach the UI as bytes (raw mode). A hang-up may reach only the launcher
     // (when it leads the session): it is passed on, so the UI ends its agents cleanly. The
@@ -60,17 +61,19 @@ const launch = (argv: string[]): Promise<number> =>
       }
       // After a clean exit the UI has resumed everything and the ledger is gone; otherwise the
       // processes it stopped get SIGCONT (each checked to be the same process).
-      const resumed = await thawLedger(ledger);
+      const resumed = ledger === undefined ? 0 : await thawLedger(ledger);
+      const thawed = resumed > 0 ? `; ${resumed} paused process${resumed === 1 ? ' was' : 'es were'} resumed` : '';
       if (signal === null) {
+        if (resumed > 0) process.stderr.write(`lanes: the UI ended with code ${code ?? 1}${thawed}\n`);
         resolve(code ?? 1);
         return;
       }
-      const thawed = resumed > 0 ? `; ${resumed} paused process${resumed === 1 ? ' was' : 'es were'} resumed` : '';
       process.stderr.write(`lanes: the UI was ended by ${signal}; the agents it ran ended with it${thawed}; worktrees and branches are kept\n`);
       resolve(128 + (constants.signals[signal] ?? 15));
     };
     child.on('exit', (code, signal) => void ended(code, signal));
   });
+};
 
 // `lanes ls | head` closes the pipe early: that is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -85,6 +88,7 @@ const run = async (): Promise<void> => {
     return;
   }
   delete process.env[CHILD_MARK];
+  claimLedgerPath();
   // Loaded only here: the launcher stays a small process (no Ink, React or terminals in it).
   const { main } = await import('./main.js');
   process.exitCode = await main(argv);

@@ -2,6 +2,7 @@ import type { ScreenFrame } from '../core/screen.js';
 import { LanesError } from '../core/errors.js';
 import { LaneTerminal } from '../term/lane-terminal.js';
 import { PauseLedger } from '../term/pause-ledger.js';
+import type { StoppedProcess } from '../term/process-tree.js';
 import type { Disposable, SpawnRequest, TerminalEvent, TerminalHost, TerminalModes } from '../term/types.js';
 
 /**
@@ -22,7 +23,7 @@ export class LocalHost implements TerminalHost {
     if (existing !== undefined && (existing.isRunning || existing.isStarting)) throw new LanesError(`an agent is already running in lane ${request.id}`);
     existing?.dispose();
     const { ledger } = this;
-    const terminal = new LaneTerminal(request, (event) => this.fanOut(event), ledger ? { onStopped: (stopped) => void ledger.set(request.id, stopped) } : {});
+    const terminal = new LaneTerminal(request, (event) => this.fanOut(event), ledger ? { onStopped: (stopped) => recordStopped(ledger, request.id, stopped) } : {});
     this.terminals.set(request.id, terminal);
     await terminal.start();
   }
@@ -113,5 +114,17 @@ export class LocalHost implements TerminalHost {
   }
 }
 
+/**
+ * Write down what a pause is about to stop. A pause whose processes cannot be written down is
+ * refused (a UI killed during it would leave them stopped); clearing the record after a resume
+ * cannot fail the resume.
+ */
+const recordStopped = async (ledger: PauseLedger, id: string, stopped: readonly StoppedProcess[]): Promise<void> => {
+  if (stopped.length === 0) return ledger.set(id, []).catch(() => undefined);
+  await ledger.set(id, stopped).catch((error: unknown) => {
+    throw new LanesError(`cannot write down the processes to pause in ${ledger.path}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+};
+
 /** The host of the UI, with the launcher's pause ledger when it gave one. */
-export const createLocalHost = (): TerminalHost => new LocalHost(PauseLedger.fromEnv());
+export const createLocalHost = (): TerminalHost => new LocalHost(PauseLedger.claimed());

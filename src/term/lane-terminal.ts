@@ -19,12 +19,16 @@ type HeadlessTerminal = InstanceType<typeof Terminal>;
 
 type State = 'new' | 'running' | 'exited' | 'failed' | 'disposed';
 
-/** Counters of the output path, for tests and the bench. */
+/** Flow-control limits, and who hears of what a pause stops. */
 export interface LaneTerminalOptions extends FlowControlOptions {
-  /** The processes a pause stopped, and none once they run again (see PauseLedger). */
-  onStopped?: (stopped: readonly StoppedProcess[]) => void;
+  /**
+   * The processes a pause is about to stop (awaited before it does), and none once they run
+   * again (see PauseLedger).
+   */
+  onStopped?: (stopped: readonly StoppedProcess[]) => Promise<void>;
 }
 
+/** Counters of the output path, for tests and the bench. */
 export interface LaneTerminalStats extends FlowStats {
   /** `output` events emitted (coalesced: far fewer than chunks during a flood). */
   outputEvents: number;
@@ -59,7 +63,7 @@ export class LaneTerminal {
     this.id = request.id;
     this.treePause = new TreePause(
       (isPaused) => this.pauseChanged(isPaused),
-      (stopped) => options.onStopped?.(stopped),
+      async (stopped) => options.onStopped?.(stopped),
     );
     this.flow = new FlowControl({ pause: () => this.pty?.pause(), resume: () => this.pty?.resume() }, options);
     this.request = request;

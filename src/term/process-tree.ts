@@ -190,24 +190,39 @@ const waitUntilStopped = async (pids: readonly number[]): Promise<void> => {
 };
 
 /**
- * Stop `rootPid`'s whole process tree with SIGSTOP: its process group and itself first, then every
- * descendant (setsid'd ones included, which group signals miss), scanning again until no new one
- * appears. Resolves with what was stopped, once it is stopped.
+ * Stop `rootPid`'s whole process tree with SIGSTOP: every descendant (setsid'd ones included,
+ * which group signals miss), scanning again until no new one appears, and its process group.
+ * Resolves with what was stopped, once it is stopped.
+ *
+ * `beforeStop` is awaited with every process about to be stopped (and those already stopped)
+ * before the SIGSTOPs go out, so a record of them exists first (see PauseLedger): a SIGCONT to a
+ * process that was never stopped is harmless, a stopped process nobody knows of is not.
  */
-export const freezeTree = async (rootPid: number, marker?: string): Promise<StoppedProcess[]> => {
+export const freezeTree = async (
+  rootPid: number,
+  marker?: string,
+  beforeStop: (entries: readonly StoppedProcess[]) => Promise<void> = async () => undefined,
+): Promise<StoppedProcess[]> => {
   const stopped = new Map<number, StoppedProcess>();
-  const stop = async (pid: number): Promise<void> => {
-    const startTime = await processStartTime(pid);
-    if (startTime !== undefined && send(pid, 'SIGSTOP')) stopped.set(pid, { pid, startTime });
+  const identify = async (pids: readonly number[]): Promise<StoppedProcess[]> => {
+    const entries = await Promise.all(pids.map(async (pid) => ({ pid, startTime: await processStartTime(pid) })));
+    return entries.filter((entry): entry is StoppedProcess => entry.startTime !== undefined);
   };
-  send(-rootPid, 'SIGSTOP');
+  const stopAll = (entries: readonly StoppedProcess[]): void => {
+    for (const entry of entries) if (send(entry.pid, 'SIGSTOP')) stopped.set(entry.pid, entry);
+  };
   try {
-    await stop(rootPid);
+    const first = await identify([rootPid, ...(await treeIn(await listProcesses(), rootPid, marker))]);
+    await beforeStop(first);
+    // The group first: a process the scan did not see yet cannot fork on meanwhile.
+    send(-rootPid, 'SIGSTOP');
+    stopAll(first);
     for (let round = 0; round < MAX_FREEZE_ROUNDS; round++) {
       await waitUntilStopped([...stopped.keys()]);
-      const fresh = (await treeIn(await listProcesses(), rootPid, marker)).filter((pid) => !stopped.has(pid));
+      const fresh = await identify((await treeIn(await listProcesses(), rootPid, marker)).filter((pid) => !stopped.has(pid)));
       if (fresh.length === 0) break;
-      await Promise.all(fresh.map(stop));
+      await beforeStop([...stopped.values(), ...fresh]);
+      stopAll(fresh);
     }
   } catch (error) {
     // Half a freeze is worse than none: let everything run again.

@@ -14,11 +14,12 @@ export class TreePause {
 
   /**
    * `onChange` is called when the tree was actually stopped (true) or resumed (false);
-   * `onStopped` with the processes stopped, and with none once they were resumed.
+   * `onStopped` with the processes about to be stopped (awaited before they are), and with none
+   * once they run again.
    */
   constructor(
     private readonly onChange: (isPaused: boolean) => void,
-    private readonly onStopped: (stopped: readonly StoppedProcess[]) => void = () => undefined,
+    private readonly onStopped: (stopped: readonly StoppedProcess[]) => Promise<void> = async () => undefined,
   ) {}
 
   /** True from the moment a pause is asked for until the tree runs again. */
@@ -48,18 +49,20 @@ export class TreePause {
     this.queue = this.queue.catch(() => undefined).then(async () => {
       if (this.isWanted && this.stopped === undefined) {
         try {
-          this.stopped = await freezeTree(this.rootPid, this.marker);
+          this.stopped = await freezeTree(this.rootPid, this.marker, this.onStopped);
         } catch (error) {
           this.isWanted = false;
+          await this.onStopped([]);
           throw error;
         }
-        this.onStopped(this.stopped);
+        // What was recorded but not stopped (gone meanwhile) leaves the record.
+        await this.onStopped(this.stopped);
         this.onChange(true);
       } else if (!this.isWanted && this.stopped !== undefined) {
         const stopped = this.stopped;
         await thawTree(stopped, this.rootPid, this.marker);
         this.stopped = undefined;
-        this.onStopped([]);
+        await this.onStopped([]);
         this.onChange(false);
       }
     });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +47,9 @@ const title = (): string => driver?.lines().find((line) => line.includes('1 alph
 const start = async (): Promise<{ agent: number; child: number }> => {
   dir = mkdtempSync(join(tmpdir(), 'lanes-e2e-pause-'));
   current = await setup([['alpha', `node ${JSON.stringify(PAUSE_AGENT)} ${JSON.stringify(dir)}`]]);
-  driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+  // The launcher's pause ledger goes to <runtime>/lanes: a folder of this test's own.
+  mkdirSync(join(dir, 'runtime'), { mode: 0o700 });
+  driver = new TerminalDriver({ args: [], cwd: current.dir, env: { ...current.env, XDG_RUNTIME_DIR: join(dir, 'runtime') } });
   await driver.waitForText('READY');
   await waitFor(() => read('child.pid') !== '' && size('ticks.txt') > 0, 10_000, 'the agent and its ticking child');
   const agent = Number(read('agent.pid'));
@@ -106,6 +108,12 @@ describe('pause end to end (built binary in a pseudo-terminal)', () => {
     const { agent, child } = await start();
     await pause([agent, child]);
     const ticks = size('ticks.txt');
+    // The ledger lists what the pause stopped, in the private folder, readable by this user only.
+    const [ledger] = readdirSync(join(dir, 'runtime', 'lanes'));
+    expect(ledger).toMatch(/^lanes-paused-\d+-[0-9a-f]{8}\.json$/);
+    expect(statSync(join(dir, 'runtime', 'lanes', ledger!)).mode & 0o777).toBe(0o600);
+    const listed = (JSON.parse(readFileSync(join(dir, 'runtime', 'lanes', ledger!), 'utf8')) as { stopped: Array<{ pid: number }> }).stopped.map((p) => p.pid);
+    expect(listed).toEqual(expect.arrayContaining([agent, child]));
     process.kill(driver!.uiPid(), 'SIGKILL');
     expect((await driver!.exited).code).toBe(137);
     expect(driver!.raw).toMatch(/\d+ paused process( was|es were) resumed/);
@@ -113,7 +121,7 @@ describe('pause end to end (built binary in a pseudo-terminal)', () => {
     await waitFor(() => size('ticks.txt') > ticks, 5_000, 'the child to tick again');
     expect(await state(child)).not.toBe('T');
     await waitFor(async () => (await state(agent)) === undefined, 5_000, 'the agent to be gone');
-    expect(readdirSync(tmpdir()).filter((name) => name.startsWith(`lanes-paused-${driver!.pty.pid}-`))).toEqual([]);
+    expect(readdirSync(join(dir, 'runtime', 'lanes'))).toEqual([]);
   });
 
   it('R on a paused lane resumes it, then restarts its agent', async () => {

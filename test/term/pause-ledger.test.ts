@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PAUSE_LEDGER_ENV, PauseLedger, thawLedger, thawOrphanedLedgers } from '../../src/term/pause-ledger.js';
+import { PAUSE_LEDGER_ENV, PauseLedger, claimLedgerPath, ledgerDir, thawLedger, thawOrphanedLedgers } from '../../src/term/pause-ledger.js';
 import { processStartTime, readProcessStat } from '../../src/term/process-tree.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -58,9 +59,33 @@ describe('the pause ledger', () => {
     expect(existsSync(ledger.path)).toBe(false);
   });
 
-  it('is named by the environment, or absent', () => {
-    expect(PauseLedger.fromEnv({ [PAUSE_LEDGER_ENV]: '/x/y.json' })?.path).toBe('/x/y.json');
-    expect(PauseLedger.fromEnv({})).toBeUndefined();
+  it('is claimed from the environment once, which then no longer holds it', () => {
+    const env: NodeJS.ProcessEnv = { [PAUSE_LEDGER_ENV]: '/x/y.json', OTHER: '1' };
+    claimLedgerPath(env);
+    expect(env).toEqual({ OTHER: '1' });
+    expect(PauseLedger.claimed()?.path).toBe('/x/y.json');
+  });
+
+  it('lives in a folder only this user can enter, and refuses one others can', async () => {
+    const runtime = join(dir, 'runtime');
+    await mkdir(runtime);
+    const made = await ledgerDir({ XDG_RUNTIME_DIR: runtime });
+    expect(made).toBe(join(runtime, 'lanes'));
+    expect(statSync(made as string).mode & 0o777).toBe(0o700);
+    await chmod(made as string, 0o755);
+    expect(await ledgerDir({ XDG_RUNTIME_DIR: runtime })).toBeUndefined();
+    await rm(made as string, { recursive: true });
+    await symlink(dir, made as string);
+    expect(await ledgerDir({ XDG_RUNTIME_DIR: runtime })).toBeUndefined();
+  });
+
+  it('never writes through a link planted where its temporary file goes', async () => {
+    const ledger = new PauseLedger(join(dir, 'ledger.json'));
+    writeFileSync(join(dir, 'victim.txt'), 'keep\n');
+    await symlink(join(dir, 'victim.txt'), `${ledger.path}.tmp`);
+    await ledger.set('alpha', [{ pid: 11, startTime: 1 }]);
+    expect(readFileSync(join(dir, 'victim.txt'), 'utf8')).toBe('keep\n');
+    expect(JSON.parse(readFileSync(ledger.path, 'utf8')).stopped).toEqual([{ pid: 11, startTime: 1 }]);
   });
 
   it('thawing resumes the stopped processes it lists, skips a reused pid, and deletes the file', async () => {
@@ -75,6 +100,22 @@ describe('the pause ledger', () => {
     await waitFor(async () => (await readProcessStat(a.pid))?.state !== 'T', 2_000, 'the listed process to run');
     expect((await readProcessStat(b.pid))?.state).toBe('T');
     expect(existsSync(ledger.path)).toBe(false);
+  });
+
+  it('thawing also reads the temporary file of a write cut short, and signals before deleting', async () => {
+    const a = await stopped(sleeper());
+    const path = join(dir, 'ledger.json');
+    writeFileSync(`${path}.tmp`, JSON.stringify({ ui: 1, stopped: [a] }));
+    expect(await thawLedger(path)).toBe(1);
+    await waitFor(async () => (await readProcessStat(a.pid))?.state !== 'T', 2_000, 'the process to run');
+    expect(existsSync(`${path}.tmp`)).toBe(false);
+  });
+
+  it('counts only processes that were really stopped', async () => {
+    const running = sleeper();
+    const path = join(dir, 'ledger.json');
+    writeFileSync(path, JSON.stringify({ ui: 1, stopped: [{ pid: running.pid, startTime: await processStartTime(running.pid as number) }] }));
+    expect(await thawLedger(path)).toBe(0);
   });
 
   it('thawing a missing or damaged ledger resumes nothing', async () => {

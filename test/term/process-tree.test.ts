@@ -104,6 +104,29 @@ describe('freezeTree and thawTree', () => {
     for (const pid of pids) expect(await state(pid)).not.toBe('T');
   });
 
+  it('hand every process to beforeStop before stopping it, so a record exists first', async () => {
+    const { root, child, grandchild } = await startTree();
+    const recorded = new Set<number>();
+    const stateAtRecord: Array<string | undefined> = [];
+    const stopped = await freezeTree(root, undefined, async (entries) => {
+      for (const entry of entries) {
+        if (recorded.has(entry.pid)) continue;
+        recorded.add(entry.pid);
+        stateAtRecord.push(await state(entry.pid));
+      }
+    });
+    expect(stateAtRecord.filter((s) => s === 'T')).toEqual([]);
+    for (const entry of stopped) expect(recorded.has(entry.pid)).toBe(true);
+    expect([...recorded]).toEqual(expect.arrayContaining([root, child, grandchild]));
+    await thawTree(stopped, root);
+  });
+
+  it('stop nothing when beforeStop fails', async () => {
+    const { root, child, grandchild } = await startTree();
+    await expect(freezeTree(root, undefined, () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
+    for (const pid of [root, child, grandchild]) expect(await state(pid)).not.toBe('T');
+  });
+
   it('stop a tree that keeps starting processes in new sessions', async () => {
     const root = shell('while :; do setsid sleep 2 & sleep 0.02; done');
     await waitFor(async () => (await descendants(root.pid)).length >= 20, 10_000, 'setsid sleeps to pile up');
