@@ -155,7 +155,7 @@ const isRecorded = (store: StateStore, name: string, path: string): Promise<bool
  * Concurrent `git worktree add`s trip over each other's half-written admin folders ("failed to
  * read .git/worktrees/x/commondir"), so lanes processes take turns for branch + worktree creation.
  */
-const CREATE_LOCK = {
+export const CREATE_LOCK = {
   label: 'lane creation',
   // Waiting on (and trusting an old lock of) a worktree add that may take up to its own time limit;
   // a dead owner is detected sooner by its pid.

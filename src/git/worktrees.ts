@@ -97,24 +97,23 @@ export const listWorktreesIn = async (cwd: string): Promise<WorktreeEntry[]> => 
 export const listWorktrees = (repo: Repo): Promise<WorktreeEntry[]> => listWorktreesIn(repo.commonDir);
 
 /**
- * `git worktree add` writes its admin folder's `locked` file ("initializing") before its `gitdir`
- * file. Killed in between, the entry is invisible to `git worktree list` and, being locked, is
- * never pruned. Such folders for a worktree at `path` that lanes was creating (named after its
- * last path component; git adds digits on a clash) are removed: only an unfinished `add` leaves a
- * lock without a gitdir.
+ * `git worktree add` makes its admin folder, writes `locked` ("initializing"), then `gitdir`.
+ * Killed before `gitdir`, the entry is invisible to `git worktree list`, and once locked it is
+ * never pruned. Such folders for a worktree at `path` that lanes was adding are removed: named
+ * after its last path component, with git's digits for a clash when `withSuffixes` (the caller
+ * holds the lock that keeps other lanes creations out), and holding no `gitdir` and nothing but
+ * an empty or "initializing" lock. Only an unfinished `add` leaves that.
  */
-export const removeUnfinishedAdmin = async (repo: Repo, path: string): Promise<void> => {
+export const removeUnfinishedAdmin = async (repo: Repo, path: string, withSuffixes: boolean): Promise<void> => {
   const admin = join(repo.commonDir, 'worktrees');
   const base = basename(path);
   const names = await readdir(admin).catch(() => [] as string[]);
   for (const name of names) {
-    if (!name.startsWith(base) || !/^\d*$/.test(name.slice(base.length))) continue;
+    if (!name.startsWith(base) || !(withSuffixes ? /^\d*$/ : /^$/).test(name.slice(base.length))) continue;
     const folder = join(admin, name);
-    const lock = await readFile(join(folder, 'locked'), 'utf8').catch(() => undefined);
-    const hasGitdir = await readFile(join(folder, 'gitdir'), 'utf8').then(
-      () => true,
-      () => false,
-    );
-    if (lock?.trim() === 'initializing' && !hasGitdir) await rm(folder, { recursive: true, force: true });
+    const contents = await readdir(folder).catch(() => undefined);
+    if (contents === undefined || contents.some((entry) => entry !== 'locked')) continue;
+    const lock = contents.includes('locked') ? (await readFile(join(folder, 'locked'), 'utf8').catch(() => undefined))?.trim() : '';
+    if (lock === '' || lock === 'initializing') await rm(folder, { recursive: true, force: true });
   }
 };

@@ -207,20 +207,28 @@ describe('F2: a lane creation killed half-way, then recovered', () => {
     const { t, repo, store } = rig;
     const before = await captureOracle(t.dir);
     expect((await runOp({ op: 'create', name: 'early' }, 'create:worktree-add').done).signal).toBe('SIGKILL');
-    // What git leaves when killed right after writing the lock: an admin folder with `locked` only.
-    const admin = join(repo.commonDir, 'worktrees', 'early');
-    await mkdir(admin, { recursive: true });
-    await writeFile(join(admin, 'locked'), 'initializing\n');
-    // A user's own locked worktree entry with another name is left alone.
-    const other = join(repo.commonDir, 'worktrees', 'earlybird');
-    await mkdir(other, { recursive: true });
-    await writeFile(join(other, 'locked'), 'initializing\n');
+    // What git leaves when killed right after writing the lock: an admin folder with `locked` only;
+    // earlier, an empty folder or an empty lock (git adds digits when the name is taken).
+    const folders = (name: string): string => join(repo.commonDir, 'worktrees', name);
+    await mkdir(folders('early'), { recursive: true });
+    await writeFile(join(folders('early'), 'locked'), 'initializing\n');
+    await mkdir(folders('early1'), { recursive: true });
+    await mkdir(folders('early2'), { recursive: true });
+    await writeFile(join(folders('early2'), 'locked'), '');
+    // Left alone: a user's lock with a reason, another name, and an entry git wrote a gitdir for.
+    await mkdir(folders('early3'), { recursive: true });
+    await writeFile(join(folders('early3'), 'locked'), 'on a USB disk\n');
+    await mkdir(folders('earlybird'), { recursive: true });
+    await writeFile(join(folders('earlybird'), 'locked'), 'initializing\n');
+    await mkdir(folders('early4'), { recursive: true });
+    await writeFile(join(folders('early4'), 'locked'), 'initializing\n');
+    await writeFile(join(folders('early4'), 'gitdir'), '/somewhere/.git\n');
 
     expect(await recoverTeardowns(repo, store)).toEqual(['rolled back the interrupted creation of lane early']);
-    expect(existsSync(admin)).toBe(false);
-    expect(existsSync(other)).toBe(true);
+    for (const name of ['early', 'early1', 'early2']) expect(existsSync(folders(name)), name).toBe(false);
+    for (const name of ['early3', 'earlybird', 'early4']) expect(existsSync(folders(name)), name).toBe(true);
     expect(await refExists(t.dir, 'refs/heads/lanes/early')).toBe(false);
-    await rm(other, { recursive: true });
+    for (const name of ['early3', 'earlybird', 'early4']) await rm(folders(name), { recursive: true });
     await assertNothingLost(before, t.dir);
   });
 

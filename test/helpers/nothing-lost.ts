@@ -30,12 +30,18 @@ const indexLocks = async (repoDir: string): Promise<string[]> => {
   return [join(commonDir, 'index.lock'), ...adminDirs.map((id) => join(commonDir, 'worktrees', id, 'index.lock'))].filter((path) => existsSync(path));
 };
 
-/** Admin folders of `git worktree add` runs that never finished: a lock saying "initializing". */
-const initializingAdminDirs = async (repoDir: string): Promise<string[]> => {
+/** Admin folders of `git worktree add` runs that never finished: a lock saying "initializing", or no gitdir. */
+const unfinishedAdminDirs = async (repoDir: string): Promise<string[]> => {
   const commonDir = (await gitIn(repoDir, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
   const adminDirs = await readdir(join(commonDir, 'worktrees')).catch(() => [] as string[]);
-  const locked = await Promise.all(adminDirs.map(async (id) => ((await readFile(join(commonDir, 'worktrees', id, 'locked'), 'utf8').catch(() => '')).trim() === 'initializing' ? id : undefined)));
-  return locked.filter((id): id is string => id !== undefined);
+  const unfinished = await Promise.all(
+    adminDirs.map(async (id) => {
+      const folder = join(commonDir, 'worktrees', id);
+      const lock = (await readFile(join(folder, 'locked'), 'utf8').catch(() => '')).trim();
+      return lock === 'initializing' || !existsSync(join(folder, 'gitdir')) ? id : undefined;
+    }),
+  );
+  return unfinished.filter((id): id is string => id !== undefined);
 };
 
 export interface NothingLostOptions {
@@ -201,7 +207,7 @@ export const assertNothingLost = async (before: Oracle, repoDir: string, options
   const locks = (await indexLocks(repoDir)).filter((path) => !before.locks.includes(path));
   expect(locks, 'stray index.lock files').toEqual([]);
   expect(trees.filter((t) => t.locked === 'initializing').map((t) => t.path), 'worktrees locked "initializing"').toEqual([]);
-  expect(await initializingAdminDirs(repoDir), 'worktree admin folders locked "initializing" (listed or not)').toEqual([]);
+  expect(await unfinishedAdminDirs(repoDir), 'worktree admin folders of an unfinished add (listed or not)').toEqual([]);
 
   if (options.pids) expect(options.pids.filter(isAlive), 'processes still alive').toEqual([]);
   if (options.noProcessIn) expect(await cwdInside(options.noProcessIn), 'processes with their cwd in a removed worktree').toEqual([]);

@@ -1,6 +1,6 @@
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { git, runGit } from '../exec.js';
 import { CHECKOUT_TIMEOUT_MS } from './apply.js';
 import type { Repo } from '../repo.js';
@@ -18,7 +18,8 @@ const VERIFY_DIR_PREFIX = 'lanes-verify-';
 /** A fresh temporary folder outside the repository for the verify worktree, and that worktree's path. */
 export const makeVerifyDir = async (): Promise<{ dir: string; worktree: string }> => {
   const dir = await realpath(await mkdtemp(join(tmpdir(), VERIFY_DIR_PREFIX)));
-  return { dir, worktree: join(dir, 'result') };
+  // A name no other worktree has, so its admin folder is this one's alone (see removeUnfinishedAdmin).
+  return { dir, worktree: join(dir, `result-${basename(dir).slice(-6)}`) };
 };
 
 /** Check the result out, detached, in the verify worktree (which must not exist yet). */
@@ -50,7 +51,7 @@ export const removeVerifyWorktree = async (repo: Repo, dir: string, worktree: st
       throw new Error(`could not remove the verify worktree ${target}: ${removed.stderr.trim().split('\n')[0] ?? ''}`);
     }
   } else {
-    await removeUnfinishedAdmin(repo, target);
+    await removeUnfinishedAdmin(repo, target, false);
   }
   await rm(dir, { recursive: true, force: true });
 };

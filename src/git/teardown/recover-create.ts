@@ -1,10 +1,14 @@
 import { readdir, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AgentSpec, LaneRecord } from '../../core/lane.js';
 import { runGit } from '../exec.js';
 import type { Journal, JournalEntry } from '../journal.js';
 import type { Repo } from '../repo.js';
 import type { StateStore } from '../state.js';
 import { listWorktrees, removeUnfinishedAdmin } from '../worktrees.js';
+import { withFileLock } from '../file-lock.js';
+import { CREATE_LOCK } from '../lane-create.js';
+import { stateDir } from '../paths.js';
 import { readArchiveMeta } from './archive.js';
 import { processesInside } from './kill.js';
 import { samePath } from './locate.js';
@@ -102,7 +106,8 @@ export const recoverCreate = async (repo: Repo, store: StateStore, journal: Jour
     const removed = await runGit(['worktree', 'remove', ...force, '--', path], { cwd: repo.mainWorktree });
     if (removed.code !== 0) return `could not roll back the interrupted creation of lane ${name}: ${removed.stderr.trim()}`;
   } else {
-    await removeUnfinishedAdmin(repo, path);
+    // Under the creation lock: another lanes process adding a worktree right now is not touched.
+    await withFileLock(join(stateDir(repo), 'create.lock'), () => removeUnfinishedAdmin(repo, path, true), CREATE_LOCK);
     if ((await isEmptyDir(path)) === true) await rmdir(path).catch(() => undefined);
   }
 
