@@ -126,11 +126,19 @@ export class OverlapWiring {
     if (this.options.isBell && news.ring) this.options.ring();
   }
 
+  /** Per lane, the number of the latest ahead/behind reading asked for. */
+  private readonly aheadBehindAsked = new Map<string, number>();
+  private aheadBehindCount = 0;
+
   private async updateAheadBehind(records: LaneRecord[]): Promise<void> {
+    const asked = ++this.aheadBehindCount;
+    for (const record of records) this.aheadBehindAsked.set(record.name, asked);
     const patches = new Map<string, Partial<LaneView>>();
     await Promise.all(
       records.map(async (record) => {
         const [counts, tip] = await Promise.all([aheadBehind(this.options.repoCwd, record), branchTip(this.options.repoCwd, record.branch)]);
+        // A later reading of this lane (after a merge, say) may have finished first: it wins.
+        if (this.aheadBehindAsked.get(record.name) !== asked) return;
         patches.set(record.name, { ...counts, isMerged: record.merged !== undefined && record.merged.tip === tip, conflictCount: record.conflict?.length ?? 0 });
       }),
     );

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RESTORE_SEQUENCE } from '../app/tty.js';
-import { PAUSE_LEDGER_ENV, claimLedgerPath, ledgerDir, newLedgerPath, thawLedger, thawOrphanedLedgers } from '../term/pause-ledger.js';
+import { PAUSE_LEDGER_ENV, claimLedgerPath, ledgerDirPath, newLedgerPath, thawLedger, thawOrphanedLedgers } from '../term/pause-ledger.js';
 
 /** Marks the UI process started by the launcher below. */
 const CHILD_MARK = 'LANES_UI_CHILD';
@@ -31,7 +31,7 @@ const opensUi = (argv: string[]): boolean => {
  * processes of paused agents the UI had stopped, so none is left stopped.
  */
 const launch = async (argv: string[]): Promise<number> => {
-  const dir = await ledgerDir();
+  const dir = ledgerDirPath();
   // A launcher killed with its UI could not resume what the UI had paused: this one does.
   if (dir !== undefined) await thawOrphanedLedgers(dir);
   const ledger = dir === undefined ? undefined : newLedgerPath(dir);

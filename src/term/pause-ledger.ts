@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { processStartTime, readProcessStat, type StoppedProcess } from './process-tree.js';
 
 /** The environment variable through which the launcher tells the UI where its ledger is. */
@@ -10,24 +10,33 @@ export const PAUSE_LEDGER_ENV = 'LANES_PAUSE_LEDGER';
 const LEDGER_NAME = /^lanes-paused-(\d+)-[0-9a-f]{8}\.json$/;
 
 /**
- * The folder for ledgers: `$XDG_RUNTIME_DIR/lanes`, else `<tmp>/lanes-<uid>`. Made if missing and
- * used only when it is a real folder (not a symlink) owned by this user that nobody else can
- * enter; otherwise undefined (no ledger: another user could plant or read files there).
+ * The folder for ledgers: `$XDG_RUNTIME_DIR/lanes`, else `<tmp>/lanes-<uid>`. It is made only
+ * when a ledger is first written (see PauseLedger), so a lanes that never pauses leaves nothing.
  */
-export const ledgerDir = async (env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> => {
+export const ledgerDirPath = (env: NodeJS.ProcessEnv = process.env): string | undefined => {
   const uid = process.getuid?.();
   if (uid === undefined) return undefined;
   const runtime = env.XDG_RUNTIME_DIR;
-  const dir = runtime && isAbsolute(runtime) ? join(runtime, 'lanes') : join(tmpdir(), `lanes-${uid}`);
+  return runtime && isAbsolute(runtime) ? join(runtime, 'lanes') : join(tmpdir(), `lanes-${uid}`);
+};
+
+/**
+ * True when `dir` is a real folder (not a symlink) owned by this user that nobody else can enter:
+ * only then are ledgers in it written or trusted (another user could plant or read files).
+ */
+export const isPrivateDir = async (dir: string): Promise<boolean> => {
   try {
-    await mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
     const info = await lstat(dir);
-    return info.isDirectory() && info.uid === uid && (info.mode & 0o077) === 0 ? dir : undefined;
+    return info.isDirectory() && info.uid === process.getuid?.() && (info.mode & 0o077) === 0;
   } catch {
-    return undefined;
+    return false;
   }
+};
+
+/** Make the ledger folder (mode 0700) if missing; true when it is private (see isPrivateDir). */
+export const ensurePrivateDir = async (dir: string): Promise<boolean> => {
+  await mkdir(dir, { mode: 0o700 }).catch(() => undefined);
+  return isPrivateDir(dir);
 };
 
 /** A fresh ledger path for one launcher, in `dir` (the file is made only when something is paused). */
@@ -88,6 +97,7 @@ export class PauseLedger {
       await unlink(this.path).catch(() => undefined);
       return;
     }
+    if (!(await ensurePrivateDir(dirname(this.path)))) throw new Error(`${dirname(this.path)} is not a folder only this user can enter`);
     const temporary = `${this.path}.tmp`;
     const ledger: LedgerFile = { ui: process.pid, stopped: list };
     await unlink(temporary).catch(() => undefined);
@@ -121,9 +131,10 @@ const readLedger = async (path: string): Promise<{ ui: number | undefined; stopp
  * Resume every process the ledger at `path` lists that is still the same process (same pid and
  * start time: a reused pid is left alone), then delete the ledger. Returns how many of them were
  * stopped.
- * A missing or unreadable ledger resumes nothing.
+ * A missing or unreadable ledger, or one in a folder that is not private, resumes nothing.
  */
 export const thawLedger = async (path: string): Promise<number> => {
+  if (!(await isPrivateDir(dirname(path)))) return 0;
   const { stopped } = await readLedger(path);
   const seen = new Set<number>();
   let resumed = 0;
@@ -161,6 +172,7 @@ const isRunning = (pid: number): boolean => {
  * processes were resumed.
  */
 export const thawOrphanedLedgers = async (dir: string): Promise<number> => {
+  if (!(await isPrivateDir(dir))) return 0;
   const names = await readdir(dir).catch(() => [] as string[]);
   const ledgers = new Set(names.map((name) => name.replace(/\.tmp$/, '')).filter((name) => LEDGER_NAME.test(name)));
   let resumed = 0;

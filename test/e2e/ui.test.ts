@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ECHO_AGENT, endE2E, setup, type Setup } from '../helpers/e2e-setup.js';
 import { KEYS, LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const run = promisify(execFile);
 
@@ -56,6 +57,8 @@ describe('lanes UI end to end (built binary in a pseudo-terminal)', () => {
     await driver.waitForText('TYPE');
     driver.write('from-one\r');
     await driver.waitForText('GOT-alpha:from-one');
+    // Output of one terminal arrives in order: had alpha got the line typed for beta, it would show by now.
+    expect(driver.screen()).not.toContain('GOT-alpha:hello there');
   });
 
   it('creates a lane with n: its worktree and branch exist and its pane appears', async () => {
@@ -102,6 +105,9 @@ describe('lanes UI end to end (built binary in a pseudo-terminal)', () => {
     await run(process.execPath, [LANES_BIN, 'new', 'task', '--cmd', `node ${JSON.stringify(ECHO_AGENT)} task`, '--prompt', 'fix the bug'], { cwd: current.dir, env: current.env });
     driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
     await driver.waitForText('GOT-task:fix the bug');
+    // The state file says the prompt was delivered: that is what keeps a restart from sending it.
+    const statePath = join(current.dir, '.git', 'lanes', 'state.json');
+    await waitFor(() => (JSON.parse(readFileSync(statePath, 'utf8')) as { lanes: Array<{ promptDelivered?: boolean }> }).lanes[0]?.promptDelivered === true, 10_000, 'the prompt recorded as delivered');
     // Restarting the agent does not send the prompt again.
     driver.write('R');
     await driver.waitForText('agent restarted');

@@ -48,8 +48,11 @@ describe('F1: a merge process killed part way, then recoverMerges', () => {
     const { r, lane, baseTip, oracle } = await prepare();
     const marker = join(dirname(r.t.dir), 'verify-started');
     const merging = await startMergeProcess({ repoDir: r.t.dir, lane, verify: `echo $$ > '${marker}'; exec sleep 60` });
-    await waitFor(() => exists(marker), 15_000, 'the verify command to start');
-    const verifyPid = Number((await readFile(marker, 'utf8')).trim());
+    // The file exists a moment before the shell has written its pid into it.
+    const pidIn = async (): Promise<string> => ((await exists(marker)) ? (await readFile(marker, 'utf8')).trim() : '');
+    await waitFor(async () => /^\d+$/.test(await pidIn()), 15_000, 'the verify command to start');
+    const verifyPid = Number(await pidIn());
+    expect(verifyPid).toBeGreaterThan(0);
     const [entry] = await new Journal(r.repo).entries();
     expect(entry?.step).toBe('verify');
     const verifyWorktree = String(entry?.data.verifyWorktree);

@@ -72,18 +72,18 @@ describe('LocalHost', () => {
   it('dispose ends every agent in parallel, stubborn ones included', async () => {
     const host = createLocalHost();
     const stubborn = ['sh', ['-c', "trap '' HUP TERM; echo ready; sleep 1000"]] as const;
-    await host.spawn(request('x', stubborn[0], [...stubborn[1]]));
-    await host.spawn(request('y', stubborn[0], [...stubborn[1]]));
+    const ids = ['w', 'x', 'y', 'v'];
+    for (const id of ids) await host.spawn(request(id, stubborn[0], [...stubborn[1]]));
     await host.spawn(request('z', 'cat', []));
-    expect(host.running().sort()).toEqual(['x', 'y', 'z']);
+    expect(host.running().sort()).toEqual(['v', 'w', 'x', 'y', 'z']);
     const isReady = (id: string): boolean => host.frame(id)?.lines[0]?.startsWith('ready') === true;
-    await waitFor(() => isReady('x') && isReady('y'), 5_000, 'both stubborn agents to trap the signals');
+    await waitFor(() => ids.every(isReady), 10_000, 'the stubborn agents to trap the signals');
     const startedAt = performance.now();
     await host.dispose();
     const elapsed = performance.now() - startedAt;
-    // One grace period (3 s) for all, not one after another.
+    // One grace period (3 s) for all: one after another would take at least 12 s.
     expect(elapsed).toBeGreaterThan(2_900);
-    expect(elapsed).toBeLessThan(5_000);
+    expect(elapsed).toBeLessThan(9_000);
     expect(host.running()).toEqual([]);
     await expect(host.spawn(request('x', 'cat', []))).rejects.toThrow('shut down');
   });

@@ -109,14 +109,14 @@ describe('LaneTerminal on a real PTY', () => {
     expect(livingGroupMembers(pid).length).toBe(2); // sh and sleep
     const startedAt = performance.now();
     await fixture.host.kill(id);
+    const elapsed = performance.now() - startedAt;
     expect(fixture.host.running()).toEqual([]);
     // The kernel finishes off the SIGKILLed child asynchronously: wait for it, not a fixed time.
-    await waitFor(() => livingGroupMembers(pid).length === 0, 2_000, 'the group to die');
-    const elapsed = performance.now() - startedAt;
-    // The 3 s grace period, then SIGKILL: not earlier (the agent ignored the polite signals) and
-    // with at most a little margin after it.
+    await waitFor(() => livingGroupMembers(pid).length === 0, 5_000, 'the group to die');
+    // The 3 s grace period, then SIGKILL: not earlier (the agent ignored the polite signals), and
+    // kill() does not hang after it (the bound is loose: a loaded machine is slow to see the exit).
     expect(elapsed).toBeGreaterThan(2_900);
-    expect(elapsed).toBeLessThan(5_000);
+    expect(elapsed).toBeLessThan(10_000);
     expect(await fixture.waitForEvent(id, 'exit')).toMatchObject({ signal: 9 });
   });
 
@@ -124,7 +124,9 @@ describe('LaneTerminal on a real PTY', () => {
     const id = await fixture.spawn('cat');
     const startedAt = performance.now();
     await fixture.host.kill(id);
-    expect(performance.now() - startedAt).toBeLessThan(1_000);
+    // Ended by the hang-up, before the grace period would have let SIGKILL follow.
+    expect(performance.now() - startedAt).toBeLessThan(2_900);
+    expect(await fixture.waitForEvent(id, 'exit')).toMatchObject({ signal: 1 });
     expect(fixture.host.running()).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import { chmod, mkdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PAUSE_LEDGER_ENV, PauseLedger, claimLedgerPath, ledgerDir, thawLedger, thawOrphanedLedgers } from '../../src/term/pause-ledger.js';
+import { PAUSE_LEDGER_ENV, PauseLedger, claimLedgerPath, ensurePrivateDir, isPrivateDir, ledgerDirPath, thawLedger, thawOrphanedLedgers } from '../../src/term/pause-ledger.js';
 import { processStartTime, readProcessStat } from '../../src/term/process-tree.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -66,17 +66,25 @@ describe('the pause ledger', () => {
     expect(PauseLedger.claimed()?.path).toBe('/x/y.json');
   });
 
-  it('lives in a folder only this user can enter, and refuses one others can', async () => {
-    const runtime = join(dir, 'runtime');
-    await mkdir(runtime);
-    const made = await ledgerDir({ XDG_RUNTIME_DIR: runtime });
-    expect(made).toBe(join(runtime, 'lanes'));
-    expect(statSync(made as string).mode & 0o777).toBe(0o700);
-    await chmod(made as string, 0o755);
-    expect(await ledgerDir({ XDG_RUNTIME_DIR: runtime })).toBeUndefined();
-    await rm(made as string, { recursive: true });
-    await symlink(dir, made as string);
-    expect(await ledgerDir({ XDG_RUNTIME_DIR: runtime })).toBeUndefined();
+  it('lives in a folder only this user can enter, made when first written, and refuses one others can', async () => {
+    expect(ledgerDirPath({ XDG_RUNTIME_DIR: '/run/user/7' })).toBe('/run/user/7/lanes');
+    expect(ledgerDirPath({ XDG_RUNTIME_DIR: 'relative' })).toBe(join(tmpdir(), `lanes-${process.getuid?.()}`));
+    const folder = join(dir, 'lanes');
+    const ledger = new PauseLedger(join(folder, 'lanes-paused-1-0000abcd.json'));
+    expect(existsSync(folder)).toBe(false);
+    await ledger.set('alpha', [{ pid: 11, startTime: 1 }]);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(await isPrivateDir(folder)).toBe(true);
+    // Opened up to others: neither written nor trusted.
+    await chmod(folder, 0o755);
+    await expect(ledger.set('alpha', [{ pid: 12, startTime: 1 }])).rejects.toThrow('not a folder only this user can enter');
+    expect(await thawLedger(ledger.path)).toBe(0);
+    expect(existsSync(ledger.path)).toBe(true);
+    // A link to a private folder is not the folder.
+    await rm(folder, { recursive: true });
+    await mkdir(join(dir, 'real'), { mode: 0o700 });
+    await symlink(join(dir, 'real'), folder);
+    expect(await ensurePrivateDir(folder)).toBe(false);
   });
 
   it('never writes through a link planted where its temporary file goes', async () => {

@@ -50,6 +50,8 @@ const startTree = async (): Promise<{ root: number; child: number; grandchild: n
   const grandchild = await readPid('grandchild.pid');
   // The grandchild runs sleep in a session of its own (setsid execs in place: not a group leader).
   await waitFor(async () => (await readProcessStat(grandchild))?.comm === 'sleep', 5_000, 'the setsid grandchild to run sleep');
+  // The child shell forks its own `sleep 300` after writing grandchild.pid: the tree is whole then.
+  await waitFor(async () => (await descendants(child)).length === 2, 5_000, "the child shell's own sleep");
   return { root: root.pid, child, grandchild };
 };
 
@@ -161,7 +163,8 @@ describe('freezeTree and thawTree', () => {
     const root = shell(`LANES_WORKTREE='${dir}' sh -c '(setsid sh -c "echo \\$\\$ > daemon.pid; exec sleep 300" &)'; sleep 300`);
     const daemon = await readPid('daemon.pid');
     await waitFor(async () => (await readProcessStat(daemon))?.comm === 'sleep', 5_000, 'the daemon to run sleep');
-    expect(await descendants(root.pid)).not.toContain(daemon);
+    // The subshell that started it exits a moment later, leaving it to init.
+    await waitFor(async () => !(await descendants(root.pid)).includes(daemon), 5_000, 'the daemon to leave the tree');
     const withoutMarker = await freezeTree(root.pid);
     expect(withoutMarker.map((p) => p.pid)).not.toContain(daemon);
     await thawTree(withoutMarker, root.pid);

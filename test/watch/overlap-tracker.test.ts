@@ -43,7 +43,7 @@ describe('OverlapTracker', () => {
     const { updates, latest, errors, activity } = track(temp.dir);
     await tracker?.setLanes([a, b]);
     await writeFile(join(a.worktree, 'src/app.ts'), 'from a\n');
-    await waitFor(() => latest()?.touched.get('a')?.length === 1, 2_000, 'lane a touched');
+    await waitFor(() => latest()?.touched.get('a')?.length === 1, 10_000, 'lane a touched');
     expect(latest()?.overlaps).toEqual([]);
 
     const writtenAt = performance.now();
@@ -54,7 +54,7 @@ describe('OverlapTracker', () => {
       const hit = updates.slice(seen).find((snapshot) => snapshot.overlaps.length > 0);
       if (hit && flaggedAt === 0) flaggedAt = performance.now();
       return hit;
-    }, 1_000, 'the overlap');
+    }, 10_000, 'the overlap');
     console.log(`write → overlap update: ${Math.round(flaggedAt - writtenAt)} ms`);
     expect(latest()?.overlaps).toEqual([{ path: 'src/app.ts', lanes: ['a', 'b'], conflict: null, base: false }]);
     expect(latest()?.touched.get('b')).toEqual([{ path: 'src/app.ts', kind: 'modified', committed: false }]);
@@ -75,11 +75,11 @@ describe('OverlapTracker', () => {
       { path: 'hunks.txt', lanes: ['a', 'b'], conflict: false, base: false },
       { path: 'same.txt', lanes: ['a', 'b'], conflict: true, base: false },
     ];
-    await waitFor(() => JSON.stringify(latest()?.overlaps) === JSON.stringify(expected), 3_000, () => `conflict flags, got ${JSON.stringify(latest()?.overlaps)}`);
+    await waitFor(() => JSON.stringify(latest()?.overlaps) === JSON.stringify(expected), 10_000, () => `conflict flags, got ${JSON.stringify(latest()?.overlaps)}`);
     // An uncommitted edit on top makes a clean verdict unknowable; a conflict stays a conflict.
     await writeFile(join(b.worktree, 'hunks.txt'), withLine(11, 'more'));
     await writeFile(join(b.worktree, 'same.txt'), withLine(0, 'b again'));
-    await waitFor(() => latest()?.overlaps.find((o) => o.path === 'hunks.txt')?.conflict === null, 2_000, 'unknown after an uncommitted edit');
+    await waitFor(() => latest()?.overlaps.find((o) => o.path === 'hunks.txt')?.conflict === null, 10_000, 'unknown after an uncommitted edit');
     expect(latest()?.overlaps.find((o) => o.path === 'same.txt')?.conflict).toBe(true);
   });
 
@@ -89,7 +89,7 @@ describe('OverlapTracker', () => {
     const { latest } = track(temp.dir);
     await tracker?.setLanes([a]);
     await writeFile(join(a.worktree, 'cfg.json'), '{ "a": 1 }\n');
-    await waitFor(() => latest()?.touched.get('a')?.length === 1, 2_000, 'lane a touched');
+    await waitFor(() => latest()?.touched.get('a')?.length === 1, 10_000, 'lane a touched');
     await commitFiles(temp.dir, { 'cfg.json': '{ "base": 1 }\n', 'other.txt': 'o2\n' });
     await tracker?.refresh();
     expect(latest()?.overlaps).toEqual([{ path: 'cfg.json', lanes: ['a'], conflict: null, base: true }]);
@@ -109,7 +109,7 @@ describe('OverlapTracker', () => {
 
     await writeFile(join(a.worktree, 'docs/d.md'), 'changed\n');
     await writeFile(join(a.worktree, 'src/a.ts'), 'changed\n');
-    await waitFor(() => latest()?.touched.get('a')?.length === 2, 2_000, 'two touched files');
+    await waitFor(() => latest()?.touched.get('a')?.length === 2, 10_000, 'two touched files');
     expect(latest()?.outOfScope).toEqual(new Map([['a', ['docs/d.md']]]));
 
     const b = await addWorktreeLane(temp, 'b');

@@ -29,14 +29,14 @@ describe('WorktreeWatcher', () => {
     return { count: () => changes, errors };
   };
 
-  it('reports a write to a tracked file within a second, and a new file in a new folder', async () => {
+  it('reports a write to a tracked file, and a new file in a new folder (npm run bench measures how soon)', async () => {
     temp = await makeTempRepo({ files: { 'src/a.ts': 'a\n' } });
     const { count } = await start(temp.dir);
     await writeFile(join(temp.dir, 'src/a.ts'), 'changed\n');
-    await waitFor(() => count() >= 1, 1_000, 'a change report');
+    await waitFor(() => count() >= 1, 10_000, 'a change report');
     const before = count();
     await writeFiles(temp.dir, { 'lib/deep/new.ts': 'new\n' });
-    await waitFor(() => count() > before, 1_000, 'a report for a new folder');
+    await waitFor(() => count() > before, 10_000, 'a report for a new folder');
   });
 
   it('follows a symlinked root to the real folder; reports a missing root through onError', async () => {
@@ -46,7 +46,7 @@ describe('WorktreeWatcher', () => {
     const { count } = await start(link);
     expect(Object.keys(watcher?.getWatched() ?? {})).toContain(join(temp.dir, 'src'));
     await writeFile(join(link, 'src/a.ts'), 'changed\n');
-    await waitFor(() => count() >= 1, 1_000, 'a change through the link');
+    await waitFor(() => count() >= 1, 10_000, 'a change through the link');
     await watcher?.close();
 
     const missing = await start(join(temp.dir, '..', 'no such folder'));
@@ -70,7 +70,7 @@ describe('WorktreeWatcher', () => {
     await sleep(QUIET_MS);
     expect(count()).toBe(0);
     await writeFile(join(temp.dir, 'src/a.ts'), 'b\n');
-    await waitFor(() => count() === 1, 1_000, 'the one real change');
+    await waitFor(() => count() === 1, 10_000, 'the one real change');
   });
 
   it('stops watching a folder once a .gitignore ignores it', async () => {
@@ -80,7 +80,7 @@ describe('WorktreeWatcher', () => {
     const gen = join(temp.dir, 'gen');
     expect(Object.keys(watcher?.getWatched() ?? {})).toContain(gen);
     await writeFile(join(temp.dir, '.gitignore'), 'gen/\n');
-    await waitFor(() => !Object.keys(watcher?.getWatched() ?? {}).some((dir) => dir === gen || dir.startsWith(gen + sep)), 3_000, 'gen/ unwatched');
+    await waitFor(() => !Object.keys(watcher?.getWatched() ?? {}).some((dir) => dir === gen || dir.startsWith(gen + sep)), 10_000, 'gen/ unwatched');
   });
 
   it('stops watching a gitignored folder created after the start (a build output)', async () => {
@@ -88,10 +88,10 @@ describe('WorktreeWatcher', () => {
     const { count } = await start(temp.dir);
     await writeFiles(temp.dir, { 'dist/a/b.js': '1', 'dist/c/d.js': '1' });
     const dist = join(temp.dir, 'dist');
-    await waitFor(() => !Object.keys(watcher?.getWatched() ?? {}).some((dir) => dir === dist || dir.startsWith(dist + sep)), 3_000, 'dist/ unwatched');
+    await waitFor(() => !Object.keys(watcher?.getWatched() ?? {}).some((dir) => dir === dist || dir.startsWith(dist + sep)), 10_000, 'dist/ unwatched');
     const before = count();
     await writeFile(join(temp.dir, 'src/a.ts'), 'b\n');
-    await waitFor(() => count() > before, 1_000, 'a change after the restart');
+    await waitFor(() => count() > before, 10_000, 'a change after the restart');
   });
 
   it('reports a commit that changes no file in the worktree (HEAD and index of a linked worktree)', async () => {
@@ -102,7 +102,7 @@ describe('WorktreeWatcher', () => {
     await promisify(execFile)('git', ['add', 'f.txt'], { cwd: lane });
     const { count } = await start(lane);
     await promisify(execFile)('git', ['commit', '-q', '-m', 'f'], { cwd: lane });
-    await waitFor(() => count() >= 1, 1_000, 'a report of the commit');
+    await waitFor(() => count() >= 1, 10_000, 'a report of the commit');
   });
 
   it('reports watch errors through onError and keeps watching the rest', async () => {
@@ -114,7 +114,7 @@ describe('WorktreeWatcher', () => {
     const { count, errors } = await start(temp.dir);
     expect(errors.map((error) => (error as NodeJS.ErrnoException).code)).toContain('ENAMETOOLONG');
     await writeFile(join(temp.dir, 'src/a.ts'), 'b\n');
-    await waitFor(() => count() >= 1, 1_000, 'a change despite the error');
+    await waitFor(() => count() >= 1, 10_000, 'a change despite the error');
     await watcher?.close();
     // Node's rm cannot remove a path that long; GNU rm can.
     await promisify(execFile)('rm', ['-rf', deep.slice(0, 200)], { cwd: temp.dir });
@@ -136,6 +136,6 @@ describe('WorktreeWatcher', () => {
     expect(watched).toContain(join(temp.dir, 'src', 'mod59'));
     await mkdir(join(temp.dir, 'src/mod0'), { recursive: true });
     await writeFile(join(temp.dir, 'src/mod0/f0.ts'), 'changed');
-    await waitFor(() => count() >= 1, 1_000, 'a change in src/');
+    await waitFor(() => count() >= 1, 10_000, 'a change in src/');
   }, 120_000);
 });
