@@ -76,11 +76,22 @@ export class TerminalDriver {
     return undefined;
   }
 
-  /** Wait until the screen satisfies `predicate`; fails with the screen in the message. */
+  /**
+   * True while the program is inside a synchronized update (DEC 2026) whose end has not arrived:
+   * a paint can reach us in several chunks, and a screen checked between them is half old.
+   */
+  private isMidPaint(): boolean {
+    return this.raw.lastIndexOf('\x1b[?2026h') > this.raw.lastIndexOf('\x1b[?2026l');
+  }
+
+  /**
+   * Wait until the screen satisfies `predicate`, checked only between whole paints; fails with
+   * the screen in the message.
+   */
   async waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.pendingWrites === 0 && predicate(this.screen())) return;
+      if (this.pendingWrites === 0 && !this.isMidPaint() && predicate(this.screen())) return;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen was:\n${this.screen()}`);
       await new Promise((r) => setTimeout(r, 20));
     }
