@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { isAlive } from '../git/file-lock.js';
 import type { Config } from '../config/schema.js';
 import { agentLaunch } from '../config/agent.js';
-import type { LaneRecord } from '../core/lane.js';
+import { keepKnownFacts, type LaneRecord } from '../core/lane.js';
 import type { LaneDiff } from '../core/patch.js';
 import { deriveStatus, isAgentOutput, nextStatusChange } from '../core/status.js';
 import { compilePatterns, refineStatus, screenTail, type StatusPatterns } from '../core/status-patterns.js';
@@ -110,7 +110,7 @@ export class Controller {
     for (const record of state.lanes) {
       seen.add(record.name);
       const runtime = this.lanes.get(record.name);
-      if (runtime) runtime.record = record;
+      if (runtime) runtime.record = keepKnownFacts(runtime.record, record);
       else this.addLane(record);
       patchLane(this.deps.store, record.name, { isReady: record.ready });
     }
@@ -217,7 +217,7 @@ export class Controller {
     runtime.after(200, check);
   }
 
-  /** Record a fact about a lane in the state file (and in its runtime record). */
+  /** Record a fact about a lane in the state file (and in its runtime record; see keepKnownFacts). */
   private async markRecord(name: string, patch: Partial<Pick<LaneRecord, 'promptDelivered' | 'hasStarted'>>): Promise<void> {
     const runtime = this.lanes.get(name);
     if (runtime) runtime.record = { ...runtime.record, ...patch };

@@ -63,3 +63,14 @@ export const statusLabel = (status: LaneStatus): string => {
       return status.kind;
   }
 };
+
+/**
+ * A record read from the state file, keeping what a running UI already knows to be true: a read
+ * that started before the UI's own write landed must not make the agent look never started or its
+ * prompt undelivered (a restart would then type the prompt again).
+ */
+export const keepKnownFacts = (known: LaneRecord, read: LaneRecord): LaneRecord => ({
+  ...read,
+  ...(known.hasStarted === true ? { hasStarted: true } : {}),
+  ...(known.promptDelivered === true && known.prompt === read.prompt ? { promptDelivered: true } : {}),
+});

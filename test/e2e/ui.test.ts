@@ -105,13 +105,13 @@ describe('lanes UI end to end (built binary in a pseudo-terminal)', () => {
     await run(process.execPath, [LANES_BIN, 'new', 'task', '--cmd', `node ${JSON.stringify(ECHO_AGENT)} task`, '--prompt', 'fix the bug'], { cwd: current.dir, env: current.env });
     driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
     await driver.waitForText('GOT-task:fix the bug');
-    // The state file says the prompt was delivered: that is what keeps a restart from sending it.
-    const statePath = join(current.dir, '.git', 'lanes', 'state.json');
-    await waitFor(() => (JSON.parse(readFileSync(statePath, 'utf8')) as { lanes: Array<{ promptDelivered?: boolean }> }).lanes[0]?.promptDelivered === true, 10_000, 'the prompt recorded as delivered');
-    // Restarting the agent does not send the prompt again.
+    // Restarting the agent at once does not send the prompt again.
     driver.write('R');
     await driver.waitForText('agent restarted');
     await driver.waitForText('READY-task');
+    // The state file says the prompt was delivered: that is what keeps any later start from sending it.
+    const statePath = join(current.dir, '.git', 'lanes', 'state.json');
+    await waitFor(() => (JSON.parse(readFileSync(statePath, 'utf8')) as { lanes: Array<{ promptDelivered?: boolean }> }).lanes[0]?.promptDelivered === true, 10_000, 'the prompt recorded as delivered');
     // A prompt would be typed 0.8 s after the agent goes quiet; waiting twice that shows it was not.
     await new Promise((resolve) => setTimeout(resolve, 1600));
     expect(driver.screen()).not.toContain('GOT-task:fix the bug');
