@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RESTORE_SEQUENCE } from '../app/tty.js';
-import { PAUSE_LEDGER_ENV, claimLedgerPath, ledgerDirPath, newLedgerPath, thawLedger, thawOrphanedLedgers } from '../term/pause-ledger.js';
+import { PAUSE_LEDGER_ENV, claimLedgerPath, ledgerDirs, ledgerPath, thawLedger, thawOrphanedLedgers } from '../term/pause-ledger.js';
 
 /** Marks the UI process started by the launcher below. */
 const CHILD_MARK = 'LANES_UI_CHILD';
@@ -31,14 +31,14 @@ const opensUi = (argv: string[]): boolean => {
  * processes of paused agents the UI had stopped, so none is left stopped.
  */
 const launch = async (argv: string[]): Promise<number> => {
-  const dir = ledgerDirPath();
+  const dirs = await ledgerDirs();
   // A launcher killed with its UI could not resume what the UI had paused: this one does.
-  if (dir !== undefined) await thawOrphanedLedgers(dir);
-  const ledger = dir === undefined ? undefined : newLedgerPath(dir);
+  await thawOrphanedLedgers(dirs);
+  const dir = dirs[0];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...argv], {
       stdio: 'inherit',
-      env: { ...process.env, [CHILD_MARK]: '1', ...(ledger === undefined ? {} : { [PAUSE_LEDGER_ENV]: ledger }) },
+      env: { ...process.env, [CHILD_MARK]: '1', ...(dir === undefined ? {} : { [PAUSE_LEDGER_ENV]: dir }) },
     });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     // Keys like Ctrl-C reach the UI as bytes (raw mode). A hang-up may reach only the launcher
@@ -61,7 +61,7 @@ const launch = async (argv: string[]): Promise<number> => {
       }
       // After a clean exit the UI has resumed everything and the ledger is gone; otherwise the
       // processes it stopped get SIGCONT (each checked to be the same process).
-      const resumed = ledger === undefined ? 0 : await thawLedger(ledger);
+      const resumed = dir === undefined || child.pid === undefined ? 0 : await thawLedger(ledgerPath(dir, process.pid, child.pid));
       const thawed = resumed > 0 ? `; ${resumed} paused process${resumed === 1 ? ' was' : 'es were'} resumed` : '';
       if (signal === null) {
         if (resumed > 0) process.stderr.write(`lanes: the UI ended with code ${code ?? 1}${thawed}\n`);

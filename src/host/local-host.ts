@@ -23,7 +23,7 @@ export class LocalHost implements TerminalHost {
     if (existing !== undefined && (existing.isRunning || existing.isStarting)) throw new LanesError(`an agent is already running in lane ${request.id}`);
     existing?.dispose();
     const { ledger } = this;
-    const terminal = new LaneTerminal(request, (event) => this.fanOut(event), ledger ? { onStopped: (stopped) => recordStopped(ledger, request.id, stopped) } : {});
+    const terminal = new LaneTerminal(request, (event) => this.fanOut(event), ledger ? { onStopped: (stopped, agentPid) => recordStopped(ledger, request.id, stopped, agentPid) } : {});
     this.terminals.set(request.id, terminal);
     await terminal.start();
   }
@@ -119,9 +119,9 @@ export class LocalHost implements TerminalHost {
  * refused (a UI killed during it would leave them stopped); clearing the record after a resume
  * cannot fail the resume.
  */
-const recordStopped = async (ledger: PauseLedger, id: string, stopped: readonly StoppedProcess[]): Promise<void> => {
+const recordStopped = async (ledger: PauseLedger, id: string, stopped: readonly StoppedProcess[], agentPid: number | undefined): Promise<void> => {
   if (stopped.length === 0) return ledger.set(id, []).catch(() => undefined);
-  await ledger.set(id, stopped).catch((error: unknown) => {
+  await ledger.set(id, stopped, agentPid).catch((error: unknown) => {
     throw new LanesError(`cannot write down the processes to pause in ${ledger.path}: ${error instanceof Error ? error.message : String(error)}`);
   });
 };

@@ -23,9 +23,9 @@ type State = 'new' | 'running' | 'exited' | 'failed' | 'disposed';
 export interface LaneTerminalOptions extends FlowControlOptions {
   /**
    * The processes a pause is about to stop (awaited before it does), and none once they run
-   * again (see PauseLedger).
+   * again; `agentPid` leads their process group (see PauseLedger).
    */
-  onStopped?: (stopped: readonly StoppedProcess[]) => Promise<void>;
+  onStopped?: (stopped: readonly StoppedProcess[], agentPid: number | undefined) => Promise<void>;
 }
 
 /** Counters of the output path, for tests and the bench. */
@@ -63,7 +63,7 @@ export class LaneTerminal {
     this.id = request.id;
     this.treePause = new TreePause(
       (isPaused) => this.pauseChanged(isPaused),
-      async (stopped) => options.onStopped?.(stopped),
+      async (stopped) => options.onStopped?.(stopped, this.pid),
     );
     this.flow = new FlowControl({ pause: () => this.pty?.pause(), resume: () => this.pty?.resume() }, options);
     this.request = request;

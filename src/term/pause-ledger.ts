@@ -1,23 +1,38 @@
-import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { processStartTime, readProcessStat, type StoppedProcess } from './process-tree.js';
 
-/** The environment variable through which the launcher tells the UI where its ledger is. */
+/** The environment variable through which the launcher tells the UI the folder for its ledger. */
 export const PAUSE_LEDGER_ENV = 'LANES_PAUSE_LEDGER';
 
-const LEDGER_NAME = /^lanes-paused-(\d+)-[0-9a-f]{8}\.json$/;
+/** `lanes-paused-<launcher pid>-<UI pid>.json`: both owners can be checked without reading it. */
+const LEDGER_NAME = /^lanes-paused-(\d+)-(\d+)\.json$/;
+
+/** The ledger file of the UI `uiPid` started by the launcher `launcherPid`, in `dir`. */
+export const ledgerPath = (dir: string, launcherPid: number, uiPid: number): string => join(dir, `lanes-paused-${launcherPid}-${uiPid}.json`);
+
+const isOwnedFolder = async (dir: string): Promise<boolean> => {
+  try {
+    const info = await lstat(dir);
+    return info.isDirectory() && info.uid === process.getuid?.();
+  } catch {
+    return false;
+  }
+};
 
 /**
- * The folder for ledgers: `$XDG_RUNTIME_DIR/lanes`, else `<tmp>/lanes-<uid>`. It is made only
- * when a ledger is first written (see PauseLedger), so a lanes that never pauses leaves nothing.
+ * Where ledgers may be: `$XDG_RUNTIME_DIR/lanes` (when that folder exists and is this user's: a
+ * stale or borrowed variable is skipped) and `<tmp>/lanes-<uid>`, in that order. The first is
+ * where a launcher puts its UI's ledger; a starting launcher looks into both. Empty when the system
+ * has no user ids.
  */
-export const ledgerDirPath = (env: NodeJS.ProcessEnv = process.env): string | undefined => {
+export const ledgerDirs = async (env: NodeJS.ProcessEnv = process.env): Promise<string[]> => {
   const uid = process.getuid?.();
-  if (uid === undefined) return undefined;
+  if (uid === undefined) return [];
   const runtime = env.XDG_RUNTIME_DIR;
-  return runtime && isAbsolute(runtime) ? join(runtime, 'lanes') : join(tmpdir(), `lanes-${uid}`);
+  const dirs = runtime && isAbsolute(runtime) && (await isOwnedFolder(runtime)) ? [join(runtime, 'lanes')] : [];
+  return [...dirs, join(tmpdir(), `lanes-${uid}`)];
 };
 
 /**
@@ -39,25 +54,24 @@ export const ensurePrivateDir = async (dir: string): Promise<boolean> => {
   return isPrivateDir(dir);
 };
 
-/** A fresh ledger path for one launcher, in `dir` (the file is made only when something is paused). */
-export const newLedgerPath = (dir: string): string => join(dir, `lanes-paused-${process.pid}-${randomBytes(4).toString('hex')}.json`);
-
 let claimedPath: string | undefined;
 
 /**
- * Take the ledger path the launcher gave (once, at the UI's start) out of the environment, so
- * that nothing the UI starts (setup commands, verify, agents) inherits it.
+ * Take the ledger folder the launcher gave (once, at the UI's start) out of the environment, so
+ * that nothing the UI starts (setup commands, verify, agents) inherits it. The UI's ledger is
+ * named after the launcher (its parent) and itself.
  */
-export const claimLedgerPath = (env: NodeJS.ProcessEnv = process.env): void => {
-  const path = env[PAUSE_LEDGER_ENV];
+export const claimLedgerPath = (env: NodeJS.ProcessEnv = process.env, launcherPid = process.ppid, uiPid = process.pid): void => {
+  const dir = env[PAUSE_LEDGER_ENV];
   delete env[PAUSE_LEDGER_ENV];
-  if (path) claimedPath = path;
+  if (dir && isAbsolute(dir)) claimedPath = ledgerPath(dir, launcherPid, uiPid);
 };
 
-/** The file: which UI process stopped what. */
+/** The file: which UI process stopped what, and the agents among them (process group leaders). */
 interface LedgerFile {
   ui: number;
   stopped: StoppedProcess[];
+  roots: StoppedProcess[];
 }
 
 /**
@@ -69,7 +83,7 @@ interface LedgerFile {
  * one whole, recent list.
  */
 export class PauseLedger {
-  private readonly lanes = new Map<string, StoppedProcess[]>();
+  private readonly lanes = new Map<string, { stopped: StoppedProcess[]; roots: StoppedProcess[] }>();
   private queue: Promise<void> = Promise.resolve();
 
   constructor(readonly path: string) {}
@@ -81,25 +95,26 @@ export class PauseLedger {
 
   /**
    * What one lane has stopped (or is about to), replacing what it had; empty once it runs again.
-   * Resolves when the file says so; rejects when it could not be written.
+   * `rootPid` is its agent, whose process group is resumed too. Resolves when the file says so;
+   * rejects when it could not be written.
    */
-  set(lane: string, stopped: readonly StoppedProcess[]): Promise<void> {
+  set(lane: string, stopped: readonly StoppedProcess[], rootPid?: number): Promise<void> {
     if (stopped.length === 0) this.lanes.delete(lane);
-    else this.lanes.set(lane, [...stopped]);
-    const list = [...this.lanes.values()].flat();
-    const write = this.queue.then(() => this.write(list));
+    else this.lanes.set(lane, { stopped: [...stopped], roots: stopped.filter((entry) => entry.pid === rootPid) });
+    const entries = [...this.lanes.values()];
+    const ledger: LedgerFile = { ui: process.pid, stopped: entries.flatMap((e) => e.stopped), roots: entries.flatMap((e) => e.roots) };
+    const write = this.queue.then(() => this.write(ledger));
     this.queue = write.catch(() => undefined);
     return write;
   }
 
-  private async write(list: StoppedProcess[]): Promise<void> {
-    if (list.length === 0) {
-      await unlink(this.path).catch(() => undefined);
+  private async write(ledger: LedgerFile): Promise<void> {
+    const temporary = `${this.path}.tmp`;
+    if (ledger.stopped.length === 0) {
+      await Promise.all([unlink(this.path).catch(() => undefined), unlink(temporary).catch(() => undefined)]);
       return;
     }
     if (!(await ensurePrivateDir(dirname(this.path)))) throw new Error(`${dirname(this.path)} is not a folder only this user can enter`);
-    const temporary = `${this.path}.tmp`;
-    const ledger: LedgerFile = { ui: process.pid, stopped: list };
     await unlink(temporary).catch(() => undefined);
     // A new file only (no following a link someone put there), readable by this user alone.
     await writeFile(temporary, `${JSON.stringify(ledger)}\n`, { mode: 0o600, flag: 'wx' });
@@ -110,49 +125,62 @@ export class PauseLedger {
 const isStoppedProcess = (value: unknown): value is StoppedProcess =>
   typeof value === 'object' && value !== null && Number.isSafeInteger((value as StoppedProcess).pid) && (value as StoppedProcess).pid > 0 && Number.isSafeInteger((value as StoppedProcess).startTime);
 
+const entriesOf = (value: unknown): StoppedProcess[] => (Array.isArray(value) ? (value as unknown[]).filter(isStoppedProcess) : []);
+
 const readOne = async (path: string): Promise<Partial<LedgerFile> | undefined> => {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as Partial<LedgerFile>;
+    const data = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    return typeof data === 'object' && data !== null ? (data as Partial<LedgerFile>) : undefined;
   } catch {
     return undefined;
   }
 };
 
 /** A ledger and the temporary file of its last write (a UI killed between write and rename). */
-const readLedger = async (path: string): Promise<{ ui: number | undefined; stopped: StoppedProcess[] }> => {
+const readLedger = async (path: string): Promise<{ stopped: StoppedProcess[]; roots: StoppedProcess[] }> => {
   const files = (await Promise.all([readOne(path), readOne(`${path}.tmp`)])).filter((file) => file !== undefined);
-  const uiOf = (file: Partial<LedgerFile>): number | undefined => (typeof file.ui === 'number' && Number.isSafeInteger(file.ui) && file.ui > 0 ? file.ui : undefined);
-  const ui = files.map(uiOf).find((pid) => pid !== undefined);
-  const stopped = files.flatMap((file) => (Array.isArray(file.stopped) ? (file.stopped as unknown[]).filter(isStoppedProcess) : []));
-  return { ui, stopped };
+  return { stopped: files.flatMap((file) => entriesOf(file.stopped)), roots: files.flatMap((file) => entriesOf(file.roots)) };
+};
+
+/** Whether `entry` still names the same process, and whether that process is stopped now. */
+const inspect = async (entry: StoppedProcess): Promise<{ isSame: boolean; isStopped: boolean }> => {
+  const stat = await readProcessStat(entry.pid);
+  const startTime = stat?.startTime ?? (await processStartTime(entry.pid));
+  return { isSame: startTime === entry.startTime, isStopped: stat === undefined || stat.state === 'T' || stat.state === 't' };
+};
+
+const sendCont = (pid: number): boolean => {
+  try {
+    process.kill(pid, 'SIGCONT');
+    return true;
+  } catch {
+    // Gone meanwhile, or not ours.
+    return false;
+  }
 };
 
 /**
  * Resume every process the ledger at `path` lists that is still the same process (same pid and
- * start time: a reused pid is left alone), then delete the ledger. Returns how many of them were
- * stopped.
- * A missing or unreadable ledger, or one in a folder that is not private, resumes nothing.
+ * start time: a reused pid is left alone), and the process groups of its agents, then delete the
+ * ledger. Returns how many listed processes were stopped. A missing or unreadable ledger, or one
+ * in a folder that is not private, resumes nothing.
  */
 export const thawLedger = async (path: string): Promise<number> => {
   if (!(await isPrivateDir(dirname(path)))) return 0;
-  const { stopped } = await readLedger(path);
+  const { stopped, roots } = await readLedger(path);
   const seen = new Set<number>();
   let resumed = 0;
   for (const entry of stopped) {
     if (seen.has(entry.pid)) continue;
     seen.add(entry.pid);
-    const stat = await readProcessStat(entry.pid);
-    const startTime = stat?.startTime ?? (await processStartTime(entry.pid));
-    if (startTime !== entry.startTime) continue;
-    try {
-      process.kill(entry.pid, 'SIGCONT');
-      // Counted when it really was stopped (a clean exit may leave a ledger the UI had no time
-      // to clear, of processes already running again).
-      if (stat === undefined || stat.state === 'T' || stat.state === 't') resumed += 1;
-    } catch {
-      // Gone meanwhile, or not ours.
-    }
+    const { isSame, isStopped } = await inspect(entry);
+    // Counted only when really stopped: a clean exit may leave a ledger the UI had no time to
+    // clear, of processes already running again.
+    if (isSame && sendCont(entry.pid) && isStopped) resumed += 1;
   }
+  // An agent's group: members it forked between the tree scan and the group stop were stopped
+  // without being listed.
+  for (const root of roots) if ((await inspect(root)).isSame) sendCont(-root.pid);
   await Promise.all([unlink(path).catch(() => undefined), unlink(`${path}.tmp`).catch(() => undefined)]);
   return resumed;
 };
@@ -167,22 +195,23 @@ const isRunning = (pid: number): boolean => {
 };
 
 /**
- * Thaw the ledgers in `dir` left by launchers that are gone together with their UI (killed at
- * once, so nobody resumed what the UI had stopped). Runs when a launcher starts. Returns how many
- * processes were resumed.
+ * Thaw the ledgers in `dirs` whose launcher and UI are both gone (killed at once, so nobody
+ * resumed what the UI had stopped). Runs when a launcher starts; a pid that names a running
+ * process (another lanes, or a reused pid) keeps its ledger. Returns how many were resumed.
  */
-export const thawOrphanedLedgers = async (dir: string): Promise<number> => {
-  if (!(await isPrivateDir(dir))) return 0;
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const ledgers = new Set(names.map((name) => name.replace(/\.tmp$/, '')).filter((name) => LEDGER_NAME.test(name)));
+export const thawOrphanedLedgers = async (dirs: readonly string[]): Promise<number> => {
   let resumed = 0;
-  for (const name of ledgers) {
-    const launcher = Number(LEDGER_NAME.exec(name)?.[1]);
-    if (isRunning(launcher)) continue;
-    // A UI can outlive its launcher (only the launcher was killed): its pauses are its own.
-    const { ui } = await readLedger(join(dir, name));
-    if (ui !== undefined && isRunning(ui)) continue;
-    resumed += await thawLedger(join(dir, name));
+  for (const dir of dirs) {
+    if (!(await isPrivateDir(dir))) continue;
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const ledgers = new Set(names.map((name) => name.replace(/\.tmp$/, '')).filter((name) => LEDGER_NAME.test(name)));
+    for (const name of ledgers) {
+      const [, launcher, ui] = LEDGER_NAME.exec(name) ?? [];
+      // This launcher's own pid, reused from a dead one, is not that launcher.
+      const isLauncherAlive = Number(launcher) !== process.pid && isRunning(Number(launcher));
+      if (isLauncherAlive || isRunning(Number(ui))) continue;
+      resumed += await thawLedger(join(dir, name));
+    }
   }
   return resumed;
 };

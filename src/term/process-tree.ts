@@ -214,7 +214,8 @@ export const freezeTree = async (
   try {
     const first = await identify([rootPid, ...(await treeIn(await listProcesses(), rootPid, marker))]);
     await beforeStop(first);
-    // The group first: a process the scan did not see yet cannot fork on meanwhile.
+    // The group as a whole, then each one: members forked since the scan stop too (the next
+    // round lists them; the ledger resumes the agent's whole group if the UI dies before).
     send(-rootPid, 'SIGSTOP');
     stopAll(first);
     for (let round = 0; round < MAX_FREEZE_ROUNDS; round++) {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,10 @@ export interface Setup {
 export const setup = async (lanes: Array<string | [string, string]>, files: Record<string, string> = {}): Promise<Setup> => {
   const repo = await makeTempRepo({ files: { 'README.md': '# demo\n', ...files } });
   const home = await mkdtemp(join(tmpdir(), 'lanes-e2e-home-'));
+  // lanes' pause ledgers go to <runtime>/lanes: this test's own, not the user's.
+  await mkdir(join(home, 'runtime'), { mode: 0o700 });
   const env: Record<string, string> = {
+    XDG_RUNTIME_DIR: join(home, 'runtime'),
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),

@@ -4,7 +4,7 @@ import { chmod, mkdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PAUSE_LEDGER_ENV, PauseLedger, claimLedgerPath, ensurePrivateDir, isPrivateDir, ledgerDirPath, thawLedger, thawOrphanedLedgers } from '../../src/term/pause-ledger.js';
+import { PAUSE_LEDGER_ENV, PauseLedger, claimLedgerPath, ensurePrivateDir, isPrivateDir, ledgerDirs, ledgerPath, thawLedger, thawOrphanedLedgers } from '../../src/term/pause-ledger.js';
 import { processStartTime, readProcessStat } from '../../src/term/process-tree.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -35,16 +35,20 @@ const stopped = async (child: ChildProcess): Promise<{ pid: number; startTime: n
 };
 
 describe('the pause ledger', () => {
-  it('holds what every lane has stopped, and is gone once nothing is', async () => {
+  it('holds what every lane has stopped and their agents, and is gone once nothing is', async () => {
     const ledger = new PauseLedger(join(dir, 'ledger.json'));
-    await ledger.set('alpha', [{ pid: 11, startTime: 1 }]);
-    await ledger.set('beta', [{ pid: 22, startTime: 2 }, { pid: 23, startTime: 3 }]);
+    await ledger.set('alpha', [{ pid: 11, startTime: 1 }], 11);
+    await ledger.set('beta', [{ pid: 22, startTime: 2 }, { pid: 23, startTime: 3 }], 22);
     expect(JSON.parse(readFileSync(ledger.path, 'utf8'))).toEqual({
       ui: process.pid,
       stopped: [
         { pid: 11, startTime: 1 },
         { pid: 22, startTime: 2 },
         { pid: 23, startTime: 3 },
+      ],
+      roots: [
+        { pid: 11, startTime: 1 },
+        { pid: 22, startTime: 2 },
       ],
     });
     await ledger.set('alpha', []);
@@ -54,21 +58,29 @@ describe('the pause ledger', () => {
         { pid: 22, startTime: 2 },
         { pid: 23, startTime: 3 },
       ],
+      roots: [{ pid: 22, startTime: 2 }],
     });
+    // A temporary file a failed rename left is cleared with it.
+    writeFileSync(`${ledger.path}.tmp`, '{}');
     await ledger.set('beta', []);
     expect(existsSync(ledger.path)).toBe(false);
+    expect(existsSync(`${ledger.path}.tmp`)).toBe(false);
   });
 
-  it('is claimed from the environment once, which then no longer holds it', () => {
-    const env: NodeJS.ProcessEnv = { [PAUSE_LEDGER_ENV]: '/x/y.json', OTHER: '1' };
-    claimLedgerPath(env);
+  it('is claimed from the environment once, which then no longer holds it, and named after its launcher and UI', () => {
+    const env: NodeJS.ProcessEnv = { [PAUSE_LEDGER_ENV]: '/x/lanes', OTHER: '1' };
+    claimLedgerPath(env, 10, 20);
     expect(env).toEqual({ OTHER: '1' });
-    expect(PauseLedger.claimed()?.path).toBe('/x/y.json');
+    expect(PauseLedger.claimed()?.path).toBe('/x/lanes/lanes-paused-10-20.json');
+    expect(ledgerPath('/x/lanes', 10, 20)).toBe('/x/lanes/lanes-paused-10-20.json');
   });
 
   it('lives in a folder only this user can enter, made when first written, and refuses one others can', async () => {
-    expect(ledgerDirPath({ XDG_RUNTIME_DIR: '/run/user/7' })).toBe('/run/user/7/lanes');
-    expect(ledgerDirPath({ XDG_RUNTIME_DIR: 'relative' })).toBe(join(tmpdir(), `lanes-${process.getuid?.()}`));
+    const inTmp = join(tmpdir(), `lanes-${process.getuid?.()}`);
+    expect(await ledgerDirs({ XDG_RUNTIME_DIR: dir })).toEqual([join(dir, 'lanes'), inTmp]);
+    // A runtime folder that is gone (a session that outlived its login), or a relative one, is skipped.
+    expect(await ledgerDirs({ XDG_RUNTIME_DIR: join(dir, 'gone') })).toEqual([inTmp]);
+    expect(await ledgerDirs({ XDG_RUNTIME_DIR: 'relative' })).toEqual([inTmp]);
     const folder = join(dir, 'lanes');
     const ledger = new PauseLedger(join(folder, 'lanes-paused-1-0000abcd.json'));
     expect(existsSync(folder)).toBe(false);
@@ -137,21 +149,45 @@ describe('the pause ledger', () => {
 
   it('at a launcher\'s start, thaws only the ledgers whose launcher and UI are both gone', async () => {
     const gone = await deadPid();
+    const live = sleeper().pid as number;
     const orphan = await stopped(sleeper());
     const ofLiveUi = await stopped(sleeper());
     const ofLiveLauncher = await stopped(sleeper());
-    const write = (launcher: number, id: string, ui: number, entry: { pid: number; startTime: number }): void =>
-      writeFileSync(join(dir, `lanes-paused-${launcher}-${id}.json`), JSON.stringify({ ui, stopped: [entry] }));
-    write(gone, 'aaaaaaaa', gone, orphan);
-    write(gone, 'bbbbbbbb', process.pid, ofLiveUi);
-    write(process.pid, 'cccccccc', gone, ofLiveLauncher);
+    const ofOwnPid = await stopped(sleeper());
+    const write = (launcher: number, ui: number, entry: { pid: number; startTime: number }): void =>
+      writeFileSync(ledgerPath(dir, launcher, ui), JSON.stringify({ ui, stopped: [entry], roots: [] }));
+    write(gone, gone, orphan);
+    write(gone, live, ofLiveUi);
+    write(live, gone, ofLiveLauncher);
+    // A dead launcher whose pid the starting launcher now has: that is not a live launcher.
+    write(process.pid, await deadPid(), ofOwnPid);
     writeFileSync(join(dir, 'lanes-paused-notes.json'), '[]');
 
-    expect(await thawOrphanedLedgers(dir)).toBe(1);
+    expect(await thawOrphanedLedgers([join(dir, 'missing'), dir])).toBe(2);
     await waitFor(async () => (await readProcessStat(orphan.pid))?.state !== 'T', 2_000, 'the orphan to run');
+    await waitFor(async () => (await readProcessStat(ofOwnPid.pid))?.state !== 'T', 2_000, 'the other orphan to run');
     expect((await readProcessStat(ofLiveUi.pid))?.state).toBe('T');
     expect((await readProcessStat(ofLiveLauncher.pid))?.state).toBe('T');
-    expect(readdirSync(dir).sort()).toHaveLength(3);
+    const left = [ledgerPath(dir, gone, live), ledgerPath(dir, live, gone), join(dir, 'lanes-paused-notes.json')];
+    expect(readdirSync(dir).map((name) => join(dir, name)).sort()).toEqual(left.sort());
+  });
+
+  it('resumes the process group of an agent, members it does not list included', async () => {
+    const leader = spawn('sh', ['-c', 'sleep 60 & wait'], { stdio: 'ignore', detached: true });
+    children.push(leader);
+    const pid = leader.pid as number;
+    await waitFor(async () => (await readProcessStat(pid))?.state === 'S', 2_000, 'the group to start');
+    process.kill(-pid, 'SIGSTOP');
+    await waitFor(async () => (await readProcessStat(pid))?.state === 'T', 2_000, 'the group to stop');
+    const root = { pid, startTime: (await processStartTime(pid)) as number };
+    const path = join(dir, 'ledger.json');
+    writeFileSync(path, JSON.stringify({ ui: 1, stopped: [root], roots: [root] }));
+    expect(await thawLedger(path)).toBe(1);
+    await waitFor(async () => {
+      const states = await Promise.all(readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(async (p) => readProcessStat(Number(p))));
+      return states.filter((stat) => stat?.pgrp === pid).every((stat) => stat?.state !== 'T');
+    }, 2_000, 'every member of the group to run');
+    process.kill(-pid, 'SIGKILL');
   });
 });
 

@@ -129,6 +129,25 @@ describe('freezeTree and thawTree', () => {
     for (const pid of [root, child, grandchild]) expect(await state(pid)).not.toBe('T');
   });
 
+  it('leave nothing stopped when beforeStop fails in a later round', async () => {
+    const root = shell('while :; do setsid sleep 2 & sleep 0.02; done');
+    await waitFor(async () => (await descendants(root.pid)).length >= 10, 10_000, 'setsid sleeps to pile up');
+    let calls = 0;
+    const failSecond = async (): Promise<void> => {
+      calls += 1;
+      // The first record is slow, so the loop forks on before the stop and a second round
+      // follows; that one cannot be recorded.
+      if (calls === 1) await new Promise((resolve) => setTimeout(resolve, 150));
+      if (calls === 2) throw new Error('disk full');
+    };
+    const attempt = freezeTree(root.pid, undefined, failSecond);
+    await expect(attempt).rejects.toThrow('disk full');
+    const tree = [root.pid, ...(await descendants(root.pid))];
+    cleanup.push(...tree);
+    expect(calls).toBe(2);
+    await waitFor(async () => (await Promise.all(tree.map(state))).every((s) => s !== 'T'), 5_000, 'nothing left stopped');
+  });
+
   it('stop a tree that keeps starting processes in new sessions', async () => {
     const root = shell('while :; do setsid sleep 2 & sleep 0.02; done');
     await waitFor(async () => (await descendants(root.pid)).length >= 20, 10_000, 'setsid sleeps to pile up');

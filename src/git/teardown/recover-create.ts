@@ -106,8 +106,10 @@ export const recoverCreate = async (repo: Repo, store: StateStore, journal: Jour
     const removed = await runGit(['worktree', 'remove', ...force, '--', path], { cwd: repo.mainWorktree });
     if (removed.code !== 0) return `could not roll back the interrupted creation of lane ${name}: ${removed.stderr.trim()}`;
   } else {
-    // Under the creation lock: another lanes process adding a worktree right now is not touched.
-    await withFileLock(join(stateDir(repo), 'create.lock'), () => removeUnfinishedAdmin(repo, path, true), CREATE_LOCK);
+    // Under the creation lock (recover.lock, then create.lock: never the other way round), so that
+    // another lanes process adding a worktree right now is not touched. A long creation elsewhere
+    // is not waited for: the entry stays and is settled at a later start.
+    await withFileLock(join(stateDir(repo), 'create.lock'), () => removeUnfinishedAdmin(repo, path, true), { ...CREATE_LOCK, timeoutMs: 5_000 });
     if ((await isEmptyDir(path)) === true) await rmdir(path).catch(() => undefined);
   }
 
