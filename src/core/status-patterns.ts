@@ -1,4 +1,5 @@
 import type { LaneStatus } from './lane.js';
+import { stripColumnMarks } from './screen.js';
 
 /** How many of the screen's last non-blank lines the patterns look at: an agent's prompt and its
  * status line sit at the bottom, while older lines may quote an earlier question. */
@@ -19,7 +20,7 @@ export const compilePatterns = (patterns: { busy?: string[]; waiting?: string[] 
 export const screenTail = (lines: readonly string[]): string[] => {
   const out: string[] = [];
   for (let i = lines.length - 1; i >= 0 && out.length < TAIL_LINES; i--) {
-    const text = (lines[i] ?? '').replace(/\x1b\[[0-9;:]*m/g, '').trimEnd();
+    const text = stripColumnMarks(lines[i] ?? '').replace(/\x1b\[[0-9;:]*m/g, '').trimEnd();
     if (text !== '') out.unshift(text);
   }
   return out;

@@ -1,5 +1,5 @@
 import type { IBufferCell, Terminal } from '@xterm/headless';
-import type { ScreenFrame } from '../core/screen.js';
+import { columnMark, type ScreenFrame } from '../core/screen.js';
 
 // Colour modes as `IBufferCell.getFgColorMode()` returns them (xterm's Attributes.CM_* bits).
 // The public API only offers isFgPalette(), which cannot tell 30–37 from 38;5;n apart.
@@ -213,6 +213,8 @@ export class ScreenSnapshot {
           pendingSpaces = 0;
         }
         out += chars;
+        // Where the text goes on after an emoji sequence, for terminals that measure it otherwise.
+        if (chars.length > 1 && x + width < cols && EMOJI_SEQUENCE.test(chars)) out += columnMark(x + width);
       }
       x += width === 2 && chars !== ' ' ? 2 : 1;
     }
@@ -226,6 +228,9 @@ export class ScreenSnapshot {
     return tail === '' ? out + RESET : out + RESET + tail + RESET;
   }
 }
+
+/** Characters that make a cell an emoji sequence: VS16, the joiner, skin tones, flags. */
+const EMOJI_SEQUENCE = /\uFE0F|\u200D|[\u{1F3FB}-\u{1F3FF}]|[\u{1F1E6}-\u{1F1FF}]/u;
 
 const clamp = (value: number, min: number, max: number): number =>
   value < min ? min : value > max ? max : value;

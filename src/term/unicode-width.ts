@@ -71,16 +71,75 @@ export const charWidth = (codepoint: number): 0 | 1 | 2 => {
 
 /**
  * xterm packs a character's properties as (state << 3) | (width << 1) | shouldJoin (its
- * UnicodeService.createPropertyValue, not public API). The widths test in test/term guards this.
+ * UnicodeService.createPropertyValue, not public API); the state is the provider's own. The widths
+ * test in test/term guards this.
  */
-const packProperties = (width: number, shouldJoin: boolean): number => ((width & 3) << 1) | (shouldJoin ? 1 : 0);
+const packProperties = (width: number, shouldJoin: boolean, state = 0): number => (state << 3) | ((width & 3) << 1) | (shouldJoin ? 1 : 0);
 const widthOf = (properties: number): number => (properties >> 1) & 3;
+const stateOf = (properties: number): number => properties >> 3;
+
+/** What the cell so far is, for the emoji sequences that join (the provider's state). */
+const PLAIN = 0;
+/** A pictograph (✅, ⚠, 👨…): a variation selector, skin tone or joiner may follow. */
+const PICTOGRAPH = 1;
+/** A pictograph and a zero-width joiner: the next pictograph joins the same cell (👨‍👩‍👧). */
+const JOINER = 2;
+/** One regional indicator: a second one makes a flag (🇫🇷) in the same cell. */
+const FLAG_HALF = 3;
+
+const VS16 = 0xfe0f;
+const ZWJ = 0x200d;
+const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
+/** Pictographs of the Basic Multilingual Plane (computed once, on the first one met) and astral ones seen. */
+let bmpPictographs: Uint8Array | undefined;
+const astralPictographs = new Map<number, boolean>();
+const isPictograph = (codepoint: number): boolean => {
+  if (codepoint < 0xa9) return false;
+  if (codepoint < 0x10000) {
+    if (bmpPictographs === undefined) {
+      bmpPictographs = new Uint8Array(0x10000);
+      for (let c = 0xa9; c < 0x10000; c++) if (PICTOGRAPHIC.test(String.fromCodePoint(c))) bmpPictographs[c] = 1;
+    }
+    return bmpPictographs[codepoint] === 1;
+  }
+  let is = astralPictographs.get(codepoint);
+  if (is === undefined) {
+    is = PICTOGRAPHIC.test(String.fromCodePoint(codepoint));
+    // Bounded: output full of rare characters must not grow the cache without end.
+    if (astralPictographs.size < 8192) astralPictographs.set(codepoint, is);
+  }
+  return is;
+};
+const isSkinTone = (codepoint: number): boolean => codepoint >= 0x1f3fb && codepoint <= 0x1f3ff;
+const isRegionalIndicator = (codepoint: number): boolean => codepoint >= 0x1f1e6 && codepoint <= 0x1f1ff;
+
+/**
+ * Emoji sequences take the cell of their first character, two columns wide, as current agents
+ * (string-width) and terminals measure them: a text-style pictograph made emoji by VS16 (⚠️),
+ * skin tones (👍🏽), joined families and professions (👨‍👩‍👧), flags (🇫🇷).
+ */
+const emojiSequence = (codepoint: number, preceding: number): number | undefined => {
+  const state = stateOf(preceding);
+  const precedingWidth = widthOf(preceding);
+  if (preceding === 0 || precedingWidth === 0) return undefined;
+  if (state === PICTOGRAPH && (codepoint === VS16 || isSkinTone(codepoint))) return packProperties(2, true, PICTOGRAPH);
+  if (state === PICTOGRAPH && codepoint === ZWJ) return packProperties(precedingWidth, true, JOINER);
+  if (state === JOINER && isPictograph(codepoint)) return packProperties(2, true, PICTOGRAPH);
+  if (state === FLAG_HALF && isRegionalIndicator(codepoint)) return packProperties(2, true, PLAIN);
+  return undefined;
+};
+
+const ASCII_PROPERTIES = packProperties(1, false, PLAIN);
 
 const provider: IUnicodeVersionProvider = {
   version: VERSION,
   wcwidth: charWidth,
-  // The same rule as xterm's Unicode 6 provider: a zero-width character joins the cell before it.
+  // xterm's Unicode 6 rule (a zero-width character joins the cell before it), plus emoji sequences.
   charProperties(codepoint: number, preceding: number): number {
+    // Printable ASCII, most of any output: one column, joins nothing.
+    if (codepoint >= 0x20 && codepoint < 0x7f) return ASCII_PROPERTIES;
+    const sequence = emojiSequence(codepoint, preceding);
+    if (sequence !== undefined) return sequence;
     let width: number = charWidth(codepoint);
     let shouldJoin = width === 0 && preceding !== 0;
     if (shouldJoin) {
@@ -88,7 +147,9 @@ const provider: IUnicodeVersionProvider = {
       if (precedingWidth === 0) shouldJoin = false;
       else if (precedingWidth > width) width = precedingWidth;
     }
-    return packProperties(width, shouldJoin);
+    if (shouldJoin) return packProperties(width, true, PLAIN);
+    const state = isRegionalIndicator(codepoint) ? FLAG_HALF : isPictograph(codepoint) ? PICTOGRAPH : PLAIN;
+    return packProperties(width, false, state);
   },
 };
 

@@ -1,5 +1,5 @@
 import type { Rect } from '../core/layout.js';
-import type { ScreenFrame } from '../core/screen.js';
+import { withColumns, type ScreenFrame } from '../core/screen.js';
 
 /** Where the compositor writes: the real terminal, or a test buffer. */
 export interface Output {
@@ -119,7 +119,7 @@ export class Compositor {
         const index = row - rect.y;
         const line = lineFor(frame(pane.name), index, rect.width);
         if (!isChromeChanged && painted[index] === line) continue;
-        out += moveTo(row, rect.x) + line + RESET;
+        out += moveTo(row, rect.x) + withColumns(line, rect.x) + RESET;
         painted[index] = line;
       }
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtinPresets } from '../../src/config/presets.js';
+import { columnMark } from '../../src/core/screen.js';
 import { compilePatterns, refineStatus, screenTail } from '../../src/core/status-patterns.js';
 
 const claude = compilePatterns(builtinPresets({}).claude?.status);
@@ -33,6 +34,10 @@ describe('status patterns of presets', () => {
 
   it('says waiting when the agent asks a question, even while output moves', () => {
     expect(refineStatus({ kind: 'busy' }, screenTail(CLAUDE_ASKING), claude)).toEqual({ kind: 'waiting' });
+  });
+
+  it('reads the text of rows, without their style or column marks', () => {
+    expect(screenTail([`\x1b[1m⚠️${columnMark(2)} Do you want to proceed?\x1b[0m`, '  '])).toEqual(['⚠️ Do you want to proceed?']);
   });
 
   it('leaves the activity-derived status when nothing matches', () => {

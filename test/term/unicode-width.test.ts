@@ -1,5 +1,6 @@
 import xtermHeadless from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
+import { columnMark, stripColumnMarks } from '../../src/core/screen.js';
 import { ScreenSnapshot } from '../../src/term/snapshot.js';
 import { charWidth, useCurrentWidths } from '../../src/term/unicode-width.js';
 
@@ -17,18 +18,40 @@ describe('charWidth', () => {
   });
 });
 
+/** A terminal of `cols` columns using current widths, with its snapshot; disposed after `use`. */
+const withTerminal = async (cols: number, use: (write: (text: string) => Promise<void>, snapshot: ScreenSnapshot, terminal: InstanceType<typeof Terminal>) => Promise<void>): Promise<void> => {
+  const terminal = new Terminal({ cols, rows: 2, allowProposedApi: true });
+  try {
+    useCurrentWidths(terminal);
+    const write = (text: string): Promise<void> => new Promise<void>((resolve) => terminal.write(text, resolve));
+    await use(write, new ScreenSnapshot(terminal), terminal);
+  } finally {
+    terminal.dispose();
+  }
+};
+
 describe('a terminal using current widths', () => {
   it('gives emoji two cells, joins combining marks, and snapshots at the exact width', async () => {
-    const terminal = new Terminal({ cols: 12, rows: 2, allowProposedApi: true });
-    try {
-      useCurrentWidths(terminal);
-      const snapshot = new ScreenSnapshot(terminal);
-      await new Promise<void>((resolve) => terminal.write('a😀b✅e\u0301中', resolve));
+    await withTerminal(12, async (write, snapshot) => {
+      await write('a😀b✅e\u0301中');
       // a(1) 😀(2) b(1) ✅(2) é(1) 中(2) = 9 columns, then 3 blanks.
       expect(snapshot.frame().lines[0]).toBe('a😀b✅e\u0301中   ');
       expect(snapshot.frame().cursor.x).toBe(9);
-    } finally {
-      terminal.dispose();
-    }
+    });
+  });
+
+  it('gives emoji sequences one cell two columns wide, and marks where the text goes on after each', async () => {
+    await withTerminal(24, async (write, snapshot, terminal) => {
+      // VS16 on a text pictograph, a skin tone, a joined family, a flag; ❤ alone stays narrow.
+      await write('a⚠️b👍🏽c👨‍👩‍👧d🇫🇷e❤f');
+      const row = snapshot.frame().lines[0] as string;
+      expect(row).toBe(`a⚠️${columnMark(3)}b👍🏽${columnMark(6)}c👨‍👩‍👧${columnMark(9)}d🇫🇷${columnMark(12)}e❤f${' '.repeat(9)}`);
+      expect(stripColumnMarks(row)).toBe(`a⚠️b👍🏽c👨‍👩‍👧d🇫🇷e❤f${' '.repeat(9)}`);
+      expect(snapshot.frame().cursor.x).toBe(15);
+      // The same characters apart: a lone skin tone or regional indicator, a joiner after a letter.
+      terminal.reset();
+      await write('🏽x🇫y\u200dz');
+      expect(snapshot.frame().cursor.x).toBe(2 + 1 + 2 + 1 + 1);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import xtermHeadless from '@xterm/headless';
-import type { ScreenFrame } from '../../src/core/screen.js';
+import { columnMark, type ScreenFrame } from '../../src/core/screen.js';
 import { Compositor } from '../../src/ui/compositor.js';
 
 const { Terminal } = xtermHeadless;
@@ -34,6 +34,27 @@ describe('Compositor', () => {
     const frames = { a: frame(10, ['hello', 'world']) };
     c.paint((n) => frames[n as 'a'], undefined);
     expect(await screenOf(writes, 12, 4)).toEqual(['+----------+', '|hello     |', '|world     |', 'footer']);
+  });
+
+  it('puts the text after an emoji sequence at its column, however wide the terminal draws the sequence', async () => {
+    const writes: string[] = [];
+    const c = new Compositor({ write: (d) => writes.push(d) });
+    c.setSize(14, 3);
+    c.setChrome(['+------------+', '|            |', 'footer'].join('\n'));
+    c.setPanes([{ name: 'a', rect: { x: 1, y: 1, width: 12, height: 1 } }]);
+    // As the snapshot writes it: ⚠️ and the family take two columns each, marks say where text goes on.
+    const line = `a⚠️${columnMark(3)}b👨‍👩‍👧${columnMark(6)}c${' '.repeat(5)}`;
+    const frames = { a: { ...frame(12, []), rows: 1, lines: [line] } };
+    c.paint((n) => frames[n as 'a'], undefined);
+    expect(writes.join('')).not.toContain('\0');
+    // This emulator (Unicode 6 widths) draws ⚠️ one column wide and the family six: the marks
+    // still put b and c where the agent's screen has them, and the border stays.
+    const term = new Terminal({ cols: 14, rows: 3, allowProposedApi: true });
+    for (const data of writes) await new Promise<void>((resolve) => term.write(data, resolve));
+    const row = term.buffer.active.getLine(1);
+    expect(row?.getCell(1 + 3)?.getChars()).toBe('b');
+    expect(row?.getCell(1 + 6)?.getChars()).toBe('c');
+    expect(row?.getCell(13)?.getChars()).toBe('|');
   });
 
   it('writes only the rows that changed', () => {
