@@ -20,7 +20,8 @@ export const compilePatterns = (patterns: { busy?: string[]; waiting?: string[] 
 export const screenTail = (lines: readonly string[]): string[] => {
   const out: string[] = [];
   for (let i = lines.length - 1; i >= 0 && out.length < TAIL_LINES; i--) {
-    const text = stripColumnMarks(lines[i] ?? '').replace(/\x1b\[[0-9;:]*m/g, '').trimEnd();
+    // Without its styles, erases and column marks: the text as it reads.
+    const text = stripColumnMarks(lines[i] ?? '').replace(/\x1b\[[0-9;:]*[mX]/g, '').trimEnd();
     if (text !== '') out.unshift(text);
   }
   return out;

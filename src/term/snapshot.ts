@@ -181,16 +181,22 @@ export class ScreenSnapshot {
     // Default-styled blanks are held back so that a row's trailing run costs one repeat().
     let pendingSpaces = 0;
     let x = 0;
+    let previousWidth = 1;
     while (x < cols) {
       if (line.getCell(x, cell) === undefined) break;
-      const width = cell.getWidth();
-      if (width === 0) {
+      let width = cell.getWidth();
+      if (width === 0 && previousWidth === 2) {
         // The continuation cell of a wide character printed just before: nothing to print.
+        previousWidth = 0;
         x++;
         continue;
       }
+      // A zero-width cell of its own (a joiner that found nothing to join) is a blank column.
+      const isStray = width === 0;
+      if (isStray) width = 1;
+      previousWidth = width;
       readStyle(cell, next);
-      let chars = cell.getChars();
+      let chars = isStray ? ' ' : cell.getChars();
       // A wide character that does not fit any more (the row was narrowed) prints as a blank.
       if (width === 2 && x + 2 > cols) chars = ' ';
       if (chars === '') chars = ' ';
@@ -212,9 +218,8 @@ export class ScreenSnapshot {
           out += ' '.repeat(pendingSpaces);
           pendingSpaces = 0;
         }
-        out += chars;
-        // Where the text goes on after an emoji sequence, for terminals that measure it otherwise.
-        if (chars.length > 1 && x + width < cols && EMOJI_SEQUENCE.test(chars)) out += columnMark(x + width);
+        if (chars.length > 1 && EMOJI_SEQUENCE.test(chars)) out += emojiSequence(chars, x, width, cols);
+        else out += chars;
       }
       x += width === 2 && chars !== ' ' ? 2 : 1;
     }
@@ -229,8 +234,21 @@ export class ScreenSnapshot {
   }
 }
 
-/** Characters that make a cell an emoji sequence: VS16, the joiner, skin tones, flags. */
-const EMOJI_SEQUENCE = /\uFE0F|\u200D|[\u{1F3FB}-\u{1F3FF}]|[\u{1F1E6}-\u{1F1FF}]/u;
+/** Characters that make a cell an emoji sequence: VS16, the joiner, skin tones, flags, keycaps. */
+const EMOJI_SEQUENCE = /\uFE0F|\u200D|\u20E3|[\u{1F3FB}-\u{1F3FF}]|[\u{1F1E6}-\u{1F1FF}]/u;
+
+/**
+ * An emoji sequence in a row, for terminals that draw it at another width than the emulator
+ * measured: its columns are erased first (ECH, so a narrower drawing leaves no old character
+ * behind), and a column mark after it puts the rest of the row where it belongs. At the end of
+ * the row, where a wider drawing would overwrite the border, only its first character is drawn
+ * (a pictograph, a regional indicator or a digit: never wider than two columns anywhere).
+ */
+const emojiSequence = (chars: string, x: number, width: number, cols: number): string => {
+  const erase = `\x1b[${width}X`;
+  if (x + width >= cols) return erase + String.fromCodePoint(chars.codePointAt(0) ?? 0x20);
+  return erase + chars + columnMark(x + width);
+};
 
 const clamp = (value: number, min: number, max: number): number =>
   value < min ? min : value > max ? max : value;

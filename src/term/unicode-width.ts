@@ -86,21 +86,25 @@ const PICTOGRAPH = 1;
 const JOINER = 2;
 /** One regional indicator: a second one makes a flag (🇫🇷) in the same cell. */
 const FLAG_HALF = 3;
+/** A keycap base (`#`, `*`, a digit), possibly with VS16: U+20E3 makes it a keycap (1️⃣). */
+const KEYCAP_BASE = 4;
 
 const VS16 = 0xfe0f;
 const ZWJ = 0x200d;
+const KEYCAP = 0x20e3;
 const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
-/** Pictographs of the Basic Multilingual Plane (computed once, on the first one met) and astral ones seen. */
-let bmpPictographs: Uint8Array | undefined;
+/** Pictographs of the Basic Multilingual Plane as met: 0 unknown, 1 no, 2 yes. */
+const bmpPictographs = new Uint8Array(0x10000);
 const astralPictographs = new Map<number, boolean>();
 const isPictograph = (codepoint: number): boolean => {
   if (codepoint < 0xa9) return false;
   if (codepoint < 0x10000) {
-    if (bmpPictographs === undefined) {
-      bmpPictographs = new Uint8Array(0x10000);
-      for (let c = 0xa9; c < 0x10000; c++) if (PICTOGRAPHIC.test(String.fromCodePoint(c))) bmpPictographs[c] = 1;
+    let known = bmpPictographs[codepoint];
+    if (known === 0) {
+      known = PICTOGRAPHIC.test(String.fromCodePoint(codepoint)) ? 2 : 1;
+      bmpPictographs[codepoint] = known;
     }
-    return bmpPictographs[codepoint] === 1;
+    return known === 2;
   }
   let is = astralPictographs.get(codepoint);
   if (is === undefined) {
@@ -112,34 +116,44 @@ const isPictograph = (codepoint: number): boolean => {
 };
 const isSkinTone = (codepoint: number): boolean => codepoint >= 0x1f3fb && codepoint <= 0x1f3ff;
 const isRegionalIndicator = (codepoint: number): boolean => codepoint >= 0x1f1e6 && codepoint <= 0x1f1ff;
+const isKeycapBase = (codepoint: number): boolean => codepoint === 0x23 || codepoint === 0x2a || (codepoint >= 0x30 && codepoint <= 0x39);
 
 /**
  * Emoji sequences take the cell of their first character, two columns wide, as current agents
  * (string-width) and terminals measure them: a text-style pictograph made emoji by VS16 (⚠️),
- * skin tones (👍🏽), joined families and professions (👨‍👩‍👧), flags (🇫🇷).
+ * skin tones (👍🏽), joined families and professions (👨‍👩‍👧), flags (🇫🇷), keycaps (1️⃣).
+ * Undefined when `codepoint` does not continue a sequence.
  */
 const emojiSequence = (codepoint: number, preceding: number): number | undefined => {
   const state = stateOf(preceding);
   const precedingWidth = widthOf(preceding);
-  if (preceding === 0 || precedingWidth === 0) return undefined;
+  if (preceding === 0 || precedingWidth === 0 || state === PLAIN) return undefined;
   if (state === PICTOGRAPH && (codepoint === VS16 || isSkinTone(codepoint))) return packProperties(2, true, PICTOGRAPH);
   if (state === PICTOGRAPH && codepoint === ZWJ) return packProperties(precedingWidth, true, JOINER);
   if (state === JOINER && isPictograph(codepoint)) return packProperties(2, true, PICTOGRAPH);
   if (state === FLAG_HALF && isRegionalIndicator(codepoint)) return packProperties(2, true, PLAIN);
+  if (state === KEYCAP_BASE && codepoint === VS16) return packProperties(precedingWidth, true, KEYCAP_BASE);
+  if (state === KEYCAP_BASE && codepoint === KEYCAP) return packProperties(2, true, PLAIN);
   return undefined;
 };
 
 const ASCII_PROPERTIES = packProperties(1, false, PLAIN);
+const KEYCAP_BASE_PROPERTIES = packProperties(1, false, KEYCAP_BASE);
 
-const provider: IUnicodeVersionProvider = {
+/**
+ * The provider for one terminal. xterm widens a cell by a join without regard to insert mode (the
+ * extra column overwrites the next character), and with autowrap off it joins onto the cell
+ * before a base it dropped at the right margin: in those modes sequences are not joined.
+ */
+const providerFor = (terminal: Terminal): IUnicodeVersionProvider => ({
   version: VERSION,
   wcwidth: charWidth,
   // xterm's Unicode 6 rule (a zero-width character joins the cell before it), plus emoji sequences.
   charProperties(codepoint: number, preceding: number): number {
-    // Printable ASCII, most of any output: one column, joins nothing.
-    if (codepoint >= 0x20 && codepoint < 0x7f) return ASCII_PROPERTIES;
+    // Printable ASCII, most of any output: one column, joins nothing (a keycap base may start one).
+    if (codepoint >= 0x20 && codepoint < 0x7f) return isKeycapBase(codepoint) ? KEYCAP_BASE_PROPERTIES : ASCII_PROPERTIES;
     const sequence = emojiSequence(codepoint, preceding);
-    if (sequence !== undefined) return sequence;
+    if (sequence !== undefined && !terminal.modes.insertMode && terminal.modes.wraparoundMode) return sequence;
     let width: number = charWidth(codepoint);
     let shouldJoin = width === 0 && preceding !== 0;
     if (shouldJoin) {
@@ -148,13 +162,14 @@ const provider: IUnicodeVersionProvider = {
       else if (precedingWidth > width) width = precedingWidth;
     }
     if (shouldJoin) return packProperties(width, true, PLAIN);
-    const state = isRegionalIndicator(codepoint) ? FLAG_HALF : isPictograph(codepoint) ? PICTOGRAPH : PLAIN;
-    return packProperties(width, false, state);
+    // A lone regional indicator is one column (as string-width has it); its pair widens the cell.
+    if (isRegionalIndicator(codepoint)) return packProperties(1, false, FLAG_HALF);
+    return packProperties(width, false, isPictograph(codepoint) ? PICTOGRAPH : PLAIN);
   },
-};
+});
 
 /** Make `terminal` measure characters with the provider above. Needs `allowProposedApi`. */
 export const useCurrentWidths = (terminal: Terminal): void => {
-  terminal.unicode.register(provider);
+  terminal.unicode.register(providerFor(terminal));
   terminal.unicode.activeVersion = VERSION;
 };

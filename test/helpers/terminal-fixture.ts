@@ -1,3 +1,4 @@
+import { stripColumnMarks } from '../../src/core/screen.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import type { TerminalEvent } from '../../src/term/types.js';
 import { waitFor } from './wait-for.js';
 
 /** SGR sequences removed: what a row shows. */
-export const plain = (line: string): string => line.replace(/\x1b\[[0-9;]*m/g, '');
+export const plain = (line: string): string => stripColumnMarks(line).replace(/\x1b\[[0-9;]*[mX]/g, '');
 
 export interface SpawnOptions {
   cols?: number;

@@ -40,18 +40,50 @@ describe('a terminal using current widths', () => {
     });
   });
 
-  it('gives emoji sequences one cell two columns wide, and marks where the text goes on after each', async () => {
+  it('gives emoji sequences one cell two columns wide, erased first and followed by a mark of the next column', async () => {
+    const erase = '\x1b[2X';
     await withTerminal(24, async (write, snapshot, terminal) => {
-      // VS16 on a text pictograph, a skin tone, a joined family, a flag; ❤ alone stays narrow.
-      await write('a⚠️b👍🏽c👨‍👩‍👧d🇫🇷e❤f');
+      // VS16 on a text pictograph, a skin tone, a joined family, a flag, a keycap; ❤ alone stays narrow.
+      await write('a⚠️b👍🏽c👨‍👩‍👧d🇫🇷e1️⃣❤f');
       const row = snapshot.frame().lines[0] as string;
-      expect(row).toBe(`a⚠️${columnMark(3)}b👍🏽${columnMark(6)}c👨‍👩‍👧${columnMark(9)}d🇫🇷${columnMark(12)}e❤f${' '.repeat(9)}`);
-      expect(stripColumnMarks(row)).toBe(`a⚠️b👍🏽c👨‍👩‍👧d🇫🇷e❤f${' '.repeat(9)}`);
-      expect(snapshot.frame().cursor.x).toBe(15);
-      // The same characters apart: a lone skin tone or regional indicator, a joiner after a letter.
+      const at = (chars: string, col: number): string => `${erase}${chars}${columnMark(col)}`;
+      expect(row).toBe(`a${at('⚠️', 3)}b${at('👍🏽', 6)}c${at('👨‍👩‍👧', 9)}d${at('🇫🇷', 12)}e${at('1️⃣', 15)}❤f${' '.repeat(7)}`);
+      expect(stripColumnMarks(row).replaceAll(erase, '')).toBe(`a⚠️b👍🏽c👨‍👩‍👧d🇫🇷e1️⃣❤f${' '.repeat(7)}`);
+      expect(snapshot.frame().cursor.x).toBe(17);
+      // Apart, as string-width measures them: a lone skin tone (2), regional indicator (1), a
+      // digit with VS16 only (1), a joiner after a letter (0).
       terminal.reset();
-      await write('🏽x🇫y\u200dz');
-      expect(snapshot.frame().cursor.x).toBe(2 + 1 + 2 + 1 + 1);
+      await write('🏽x🇫y1\uFE0Fz\u200dw');
+      expect(snapshot.frame().cursor.x).toBe(2 + 1 + 1 + 1 + 1 + 1 + 1);
+    });
+  });
+
+  it('draws only the first character of a sequence that ends the row, where a wider drawing would pass the border', async () => {
+    await withTerminal(6, async (write, snapshot) => {
+      await write('abcd👨‍👩‍👧');
+      expect(snapshot.frame().lines[0]).toBe('abcd\x1b[2X👨');
+    });
+  });
+
+  it('keeps widths plain in insert mode and with autowrap off, where a widening join would overwrite', async () => {
+    await withTerminal(10, async (write, snapshot) => {
+      // Insert mode: ⚠️ typed before "abc" pushes it right, nothing lost.
+      await write('abcdefgh\r\x1b[4h⚠\uFE0F\x1b[4l');
+      expect(stripColumnMarks(snapshot.frame().lines[0] as string).replace(/\x1b\[\dX/g, '')).toBe('⚠️abcdefgh ');
+    });
+    await withTerminal(10, async (write, snapshot) => {
+      // Autowrap off: a skin tone after a base dropped at the margin does not land on the cell before.
+      await write('\x1b[?7l123456789👍🏽z');
+      expect(stripColumnMarks(snapshot.frame().lines[0] as string)).toBe('123456789z');
+    });
+  });
+
+  it('draws a zero-width cell that joined nothing as a blank column, so the row keeps its width', async () => {
+    await withTerminal(10, async (write, snapshot) => {
+      // VS16 after a style change joins nothing: xterm gives it a cell of its own.
+      await write('⚠\x1b[1m\uFE0F\x1b[0mz');
+      expect(stripColumnMarks(snapshot.frame().lines[0] as string).replace(/\x1b\[[0-9;]*[mX]/g, '')).toBe(`⚠ z${' '.repeat(7)}`);
+      expect(snapshot.frame().cursor.x).toBe(3);
     });
   });
 });

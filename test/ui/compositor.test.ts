@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import xtermHeadless from '@xterm/headless';
-import { columnMark, type ScreenFrame } from '../../src/core/screen.js';
+import type { ScreenFrame } from '../../src/core/screen.js';
+import { ScreenSnapshot } from '../../src/term/snapshot.js';
+import { useCurrentWidths } from '../../src/term/unicode-width.js';
 import { Compositor } from '../../src/ui/compositor.js';
 
 const { Terminal } = xtermHeadless;
@@ -36,25 +38,34 @@ describe('Compositor', () => {
     expect(await screenOf(writes, 12, 4)).toEqual(['+----------+', '|hello     |', '|world     |', 'footer']);
   });
 
-  it('puts the text after an emoji sequence at its column, however wide the terminal draws the sequence', async () => {
+  it('puts the text after an emoji sequence at its column, however wide the terminal draws it, and leaves nothing old behind', async () => {
+    // The row as the snapshot of a lane's screen makes it (current widths: each sequence two columns).
+    const lane = new Terminal({ cols: 12, rows: 1, allowProposedApi: true });
+    useCurrentWidths(lane);
+    await new Promise<void>((resolve) => lane.write('a⚠️b👨‍👩‍👧c', resolve));
+    const row = new ScreenSnapshot(lane).frame().lines[0] as string;
+    lane.dispose();
+
     const writes: string[] = [];
     const c = new Compositor({ write: (d) => writes.push(d) });
     c.setSize(14, 3);
     c.setChrome(['+------------+', '|            |', 'footer'].join('\n'));
     c.setPanes([{ name: 'a', rect: { x: 1, y: 1, width: 12, height: 1 } }]);
-    // As the snapshot writes it: ⚠️ and the family take two columns each, marks say where text goes on.
-    const line = `a⚠️${columnMark(3)}b👨‍👩‍👧${columnMark(6)}c${' '.repeat(5)}`;
-    const frames = { a: { ...frame(12, []), rows: 1, lines: [line] } };
+    // What was on the row before: every column taken.
+    let frames = { a: { ...frame(12, []), rows: 1, lines: ['ABCDEFGHIJKL'] } };
+    c.paint((n) => frames[n as 'a'], undefined);
+    frames = { a: { ...frames.a, lines: [row] } };
     c.paint((n) => frames[n as 'a'], undefined);
     expect(writes.join('')).not.toContain('\0');
-    // This emulator (Unicode 6 widths) draws ⚠️ one column wide and the family six: the marks
-    // still put b and c where the agent's screen has them, and the border stays.
+    // This emulator (Unicode 6 widths) draws ⚠️ one column wide and the family six: b and c land
+    // where the lane has them, no old letter shows, and the border stays.
     const term = new Terminal({ cols: 14, rows: 3, allowProposedApi: true });
     for (const data of writes) await new Promise<void>((resolve) => term.write(data, resolve));
-    const row = term.buffer.active.getLine(1);
-    expect(row?.getCell(1 + 3)?.getChars()).toBe('b');
-    expect(row?.getCell(1 + 6)?.getChars()).toBe('c');
-    expect(row?.getCell(13)?.getChars()).toBe('|');
+    const line = term.buffer.active.getLine(1);
+    expect(line?.getCell(1 + 3)?.getChars()).toBe('b');
+    expect(line?.getCell(1 + 6)?.getChars()).toBe('c');
+    expect(line?.getCell(13)?.getChars()).toBe('|');
+    expect(line?.translateToString(true)).not.toMatch(/[A-L]/);
   });
 
   it('writes only the rows that changed', () => {
