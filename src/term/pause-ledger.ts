@@ -1,6 +1,7 @@
 import { lstat, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
+import { isAlive } from '../git/file-lock.js';
 import { processStartTime, readProcessStat, type StoppedProcess } from './process-tree.js';
 
 /** The environment variable through which the launcher tells the UI the folder for its ledger. */
@@ -185,15 +186,6 @@ export const thawLedger = async (path: string): Promise<number> => {
   return resumed;
 };
 
-const isRunning = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /**
  * Thaw the ledgers in `dirs` whose launcher and UI are both gone (killed at once, so nobody
  * resumed what the UI had stopped). Runs when a launcher starts; a pid that names a running
@@ -208,8 +200,8 @@ export const thawOrphanedLedgers = async (dirs: readonly string[]): Promise<numb
     for (const name of ledgers) {
       const [, launcher, ui] = LEDGER_NAME.exec(name) ?? [];
       // This launcher's own pid, reused from a dead one, is not that launcher.
-      const isLauncherAlive = Number(launcher) !== process.pid && isRunning(Number(launcher));
-      if (isLauncherAlive || isRunning(Number(ui))) continue;
+      const isLauncherAlive = Number(launcher) !== process.pid && isAlive(Number(launcher));
+      if (isLauncherAlive || isAlive(Number(ui))) continue;
       resumed += await thawLedger(join(dir, name));
     }
   }
