@@ -5,7 +5,9 @@ import { buildKeymap, type Keymap } from '../core/keymap.js';
 import type { LaneRecord } from '../core/lane.js';
 import { checkGitVersion, discoverRepo, resolveBase, type Repo } from '../git/repo.js';
 import { assertLaneName, createLane } from '../git/lane-create.js';
+import { recoverMerges } from '../git/merge/index.js';
 import { StateStore } from '../git/state.js';
+import { recoverTeardowns } from '../git/teardown/index.js';
 import type { NewLaneRequest } from './controller.js';
 
 /** What every command needs: the repository, the merged configuration and the state file. */
@@ -73,4 +75,22 @@ export const newLane = async (
     ...(request.scope === undefined ? {} : { scope: request.scope }),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
+};
+
+/**
+ * Finish or roll back what a crashed lanes process left half done (SPEC §8), as the UI does at its
+ * start: every command that changes something runs it first, so a crash never waits for a UI start.
+ * `skipTeardownOf`: `lanes rm` of that lane settles its own older entry. One line per entry.
+ */
+export const recoverInterrupted = async (context: LanesContext, options: { skipTeardownOf?: string } = {}): Promise<string[]> => {
+  const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+  return [
+    ...(await recoverMerges(context.repo, context.stateStore).catch((error: unknown) => [`could not check interrupted merges: ${reason(error)}`])),
+    ...(await recoverTeardowns(context.repo, context.stateStore, options).catch((error: unknown) => [`could not check interrupted teardowns: ${reason(error)}`])),
+  ];
+};
+
+/** {@link recoverInterrupted}, each line on stderr. */
+export const reportRecovery = async (context: LanesContext, options: { skipTeardownOf?: string } = {}): Promise<void> => {
+  for (const line of await recoverInterrupted(context, options)) process.stderr.write(`lanes: ${line}\n`);
 };

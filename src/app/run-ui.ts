@@ -5,10 +5,8 @@ import { createLocalHost } from '../host/local-host.js';
 import type { TerminalHost } from '../term/types.js';
 import { mountChrome } from '../ui/chrome.js';
 import { Compositor } from '../ui/compositor.js';
-import { newLane, type LanesContext } from './context.js';
+import { newLane, recoverInterrupted, type LanesContext } from './context.js';
 import { Controller } from './controller.js';
-import { recoverMerges } from '../git/merge/index.js';
-import { recoverTeardowns } from '../git/teardown/index.js';
 import { OverlapWiring } from './overlap-wiring.js';
 import { InputRouter } from './input-router.js';
 import { publishStatuses, writeUiStatus } from './ui-status.js';
@@ -190,10 +188,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     missingTimer.unref();
 
     // Operations a crash interrupted are finished or rolled back before anything else.
-    const recovered = [
-      ...(await recoverMerges(context.repo, context.stateStore).catch((error: unknown) => [`could not check interrupted merges: ${describe(error)}`])),
-      ...(await recoverTeardowns(context.repo, context.stateStore).catch((error: unknown) => [`could not check interrupted teardowns: ${describe(error)}`])),
-    ];
+    const recovered = await recoverInterrupted(context);
     if (recovered.length > 0) notify(store, recovered.join('; '), 'warning');
     if (load.recoveredFrom) notify(store, `lanes state was unreadable; backed up to ${load.recoveredFrom} and rebuilt from git`, 'warning');
     else if (options.greeting) notify(store, options.greeting);

@@ -115,6 +115,8 @@ export interface TeardownDialog {
   /** What would be lost (after a refusal), one line each. */
   lines: string[];
   reason: string | undefined;
+  /** After a refusal: a second `y` forces it (work would be lost, archived first). False for every other refusal. */
+  canForce?: boolean;
 }
 
 export type Overlay =

@@ -21,6 +21,7 @@ export const handleTeardownKey = (controller: Controller, key: KeyEvent): void =
     controller.store.setState({ overlay: undefined });
     return;
   }
+  if (current.phase === 'refused' && current.canForce !== true) return;
   if (key.name === 'y' || key.name === 'enter') void run(controller, current.phase === 'refused');
 };
 
@@ -37,10 +38,20 @@ const run = async (controller: Controller, force: boolean): Promise<void> => {
     kind: 'refused' as const,
     reason: error instanceof Error ? error.message : String(error),
     report: undefined,
+    isForceable: false,
+    notices: [] as string[],
   }));
+  for (const notice of outcome.notices) notify(controller.store, notice);
   if (outcome.kind === 'refused') {
     controller.store.setState({
-      overlay: { kind: 'teardown', lane: lane.name, phase: 'refused', reason: outcome.reason, lines: outcome.report ? describeLoss(outcome.report, lane) : [] },
+      overlay: {
+        kind: 'teardown',
+        lane: lane.name,
+        phase: 'refused',
+        reason: outcome.reason,
+        lines: outcome.report ? describeLoss(outcome.report, lane) : [],
+        canForce: outcome.isForceable,
+      },
     });
     return;
   }

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { loadContext } from '../app/context.js';
+import { loadContext, reportRecovery } from '../app/context.js';
 import { describeOutcome, findLane } from '../app/merge-text.js';
 import { LanesError } from '../core/errors.js';
 import { mergeLane, planMerge } from '../git/merge/index.js';
@@ -15,6 +15,7 @@ export interface MergeCliOptions {
 /** `lanes merge NAME`: show the plan, ask (unless --yes), merge off-tree, verify, move the base. */
 export const runMerge = async (global: GlobalOptions, name: string, options: MergeCliOptions, cwd = process.cwd()): Promise<number> => {
   const context = await loadContext({ cwd, ...global });
+  await reportRecovery(context);
   const { state } = await context.stateStore.load();
   const lane = findLane(state.lanes, name);
   const plan = await planMerge({ repo: context.repo, lane, ...(options.squash ? { squash: true } : {}) });

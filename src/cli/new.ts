@@ -1,4 +1,4 @@
-import { loadContext, newLane } from '../app/context.js';
+import { loadContext, newLane, reportRecovery } from '../app/context.js';
 import { readUiStatus } from '../app/ui-status.js';
 import type { GlobalOptions } from './main.js';
 
@@ -13,6 +13,7 @@ export interface NewOptions {
 /** `lanes new NAME`: create the worktree, branch and record; a running UI starts the agent. */
 export const runNew = async (global: GlobalOptions, name: string, options: NewOptions, cwd = process.cwd()): Promise<number> => {
   const context = await loadContext({ cwd, ...global, ...(options.base === undefined ? {} : { base: options.base }) });
+  await reportRecovery(context);
   const { lane, warnings } = await newLane(
     context,
     {

@@ -1,4 +1,4 @@
-import { loadContext } from '../app/context.js';
+import { loadContext, reportRecovery } from '../app/context.js';
 import { findLane } from '../app/merge-text.js';
 import { LanesError } from '../core/errors.js';
 import { shellQuote } from '../core/shell-quote.js';
@@ -11,12 +11,16 @@ import type { GlobalOptions } from './main.js';
  */
 export const runRm = async (global: GlobalOptions, name: string, options: { force?: boolean }, cwd = process.cwd()): Promise<number> => {
   const context = await loadContext({ cwd, ...global });
+  await reportRecovery(context, { skipTeardownOf: name });
   const lane = findLane((await context.stateStore.load()).state.lanes, name);
   const outcome = await teardownLane({ repo: context.repo, lane, base: lane.base, stateStore: context.stateStore, ...(options.force ? { force: true } : {}) });
+  for (const notice of outcome.notices) process.stderr.write(`lanes: ${notice}\n`);
   if (outcome.kind === 'refused') {
-    const lines = describeLoss(outcome.report, lane);
-    for (const line of lines) process.stderr.write(`  ${line}\n`);
-    throw new LanesError(outcome.reason, { hint: `nothing was removed${outcome.archive ? ` (archived as ${outcome.archive.ref})` : ''}; --force tears it down anyway, archived first` });
+    if (outcome.isForceable) for (const line of describeLoss(outcome.report, lane)) process.stderr.write(`  ${line}\n`);
+    const archived = outcome.archive ? ` (archived as ${outcome.archive.ref})` : '';
+    throw new LanesError(outcome.reason, {
+      hint: outcome.isForceable ? `nothing was removed${archived}; --force tears it down anyway, archived first` : `nothing was removed${archived}; --force does not change this`,
+    });
   }
   process.stdout.write(`removed lane ${lane.name} (worktree ${lane.worktree}, branch ${lane.branch})\n`);
   if (outcome.archive) process.stdout.write(`archived as ${outcome.archive.ref}; bring it back with: lanes restore ${shellQuote(lane.name)}\n`);
@@ -27,6 +31,7 @@ export const runRm = async (global: GlobalOptions, name: string, options: { forc
 /** `lanes restore NAME`: the lane back from its newest archive, files and all. */
 export const runRestore = async (global: GlobalOptions, name: string, cwd = process.cwd()): Promise<number> => {
   const context = await loadContext({ cwd, ...global });
+  await reportRecovery(context);
   const lane = await restoreLane({ repo: context.repo, name, stateStore: context.stateStore, config: context.config });
   process.stdout.write(`restored lane ${lane.name}: branch ${lane.branch}, worktree ${lane.worktree}; run lanes to start its agent\n`);
   return 0;

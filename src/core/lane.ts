@@ -74,3 +74,9 @@ export const keepKnownFacts = (known: LaneRecord, read: LaneRecord): LaneRecord 
   ...(known.hasStarted === true ? { hasStarted: true } : {}),
   ...(known.promptDelivered === true && known.prompt === read.prompt ? { promptDelivered: true } : {}),
 });
+
+/** The variable every process of a lane inherits from its agent (app/controller.ts sets it). */
+export const LANE_MARKER_VARIABLE = 'LANES_WORKTREE';
+
+/** The exact environment entry that marks a process as started in the lane with this worktree. */
+export const laneMarker = (worktree: string): string => `${LANE_MARKER_VARIABLE}=${worktree}`;

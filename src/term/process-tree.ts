@@ -132,7 +132,7 @@ const treeIn = async (table: readonly ProcessEntry[], rootPid: number, marker?: 
 };
 
 /** True when `/proc/<pid>/environ` holds the exact `NAME=value` entry (readable for our own processes). */
-const hasEnvironment = async (pid: number, entry: string): Promise<boolean> => {
+export const hasEnvironment = async (pid: number, entry: string): Promise<boolean> => {
   try {
     const environ = await readFile(`/proc/${pid}/environ`, 'latin1');
     return environ.split('\0').includes(entry);

@@ -9,6 +9,7 @@ export const TeardownDialog = ({ width, height }: { readonly width: number; read
   if (overlay?.kind !== 'teardown') return null;
   const inner = Math.max(10, width - 4);
   const isRefused = overlay.phase === 'refused';
+  const canForce = isRefused && overlay.canForce === true;
   return (
     <Box width={width} height={height} borderStyle="round" borderColor={isRefused ? colors.warning : colors.dialogBorder} flexDirection="column" paddingX={1}>
       <Text bold color={colors.titleFocused}>
@@ -22,7 +23,7 @@ export const TeardownDialog = ({ width, height }: { readonly width: number; read
       {overlay.phase === 'running' ? <Text>{truncate('ending processes, archiving, removing…', inner)}</Text> : null}
       {isRefused ? (
         <Text color={colors.warning} wrap="truncate">
-          {truncate(overlay.lines.length > 0 ? 'Refused: work would be lost:' : `Refused: ${overlay.reason ?? 'work would be lost'}`, inner)}
+          {truncate(canForce && overlay.lines.length > 0 ? 'Refused: work would be lost:' : `Refused: ${overlay.reason ?? 'work would be lost'}`, inner)}
         </Text>
       ) : null}
       {overlay.lines.slice(0, Math.max(0, height - 9)).map((line, i) => (
@@ -32,7 +33,7 @@ export const TeardownDialog = ({ width, height }: { readonly width: number; read
       ))}
       <Box flexGrow={1} />
       <Text color={colors.muted}>
-        {truncate(isRefused ? 'y tear it down anyway (archived first: nothing is lost for good) · Esc keep it' : overlay.phase === 'confirm' ? 'y or Enter tear down · Esc cancel' : '', inner)}
+        {truncate(canForce ? 'y tear it down anyway (archived first: nothing is lost for good) · Esc keep it' : isRefused ? 'Esc close' : overlay.phase === 'confirm' ? 'y or Enter tear down · Esc cancel' : '', inner)}
       </Text>
     </Box>
   );

@@ -183,7 +183,15 @@ describe('F2: a lane creation killed half-way, then recovered', () => {
     // Early, the entry's HEAD may not point at the branch yet; later git's smudge filter runs in
     // the new worktree.
     const locked = join(repo.commonDir, 'worktrees', 'slowlane', 'locked');
-    await waitFor(async () => existsSync(locked) && (!checkingOut || (await processesInside(path)).length > 0), 20_000, 'git worktree add to start');
+    // git creates the lock file and then writes its reason: waited for until the reason is there.
+    const isLocked = (): boolean => {
+      try {
+        return readFileSync(locked, 'utf8').trim() === 'initializing';
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(async () => isLocked() && (!checkingOut || (await processesInside(path)).length > 0), 20_000, 'git worktree add to start');
     process.kill(-run.child.pid!, 'SIGKILL');
     await run.done;
     // git and its filter die with the group a moment later; a real restart comes after that.

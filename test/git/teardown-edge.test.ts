@@ -74,7 +74,7 @@ describe('teardown of worktrees moved, removed, locked or with submodules', () =
     await assertNothingLost(before, rig.t.dir);
   });
 
-  it('#22 a worktree renamed by hand is found and repaired, never pruned, and judged where it is', async () => {
+  it('#22 a worktree renamed by hand is found by its own links, never pruned, judged where it is, and re-linked only to be removed', async () => {
     rig = await makeRig();
     const lane = await rig.lane('renamed');
     await writeFiles(lane.worktree, { 'wip.txt': 'wip\n' });
@@ -83,9 +83,10 @@ describe('teardown of worktrees moved, removed, locked or with submodules', () =
     const before = await captureOracle(rig.t.dir);
 
     const report = await assessLoss({ repo: rig.repo, lane, base: 'main' });
-    expect(report).toMatchObject({ missing: false, worktree: moved, repaired: moved, dirty: ['wip.txt'], isLoss: true });
+    expect(report).toMatchObject({ missing: false, worktree: moved, dirty: ['wip.txt'], isLoss: true });
     expect((await gitIn(moved, ['status', '--porcelain'])).trim()).toBe('?? wip.txt');
-    expect(await worktreeList(rig.t.dir)).toContain(moved);
+    // Judging writes nothing: git's entry still names the old place (and nothing was pruned).
+    expect(await worktreeList(rig.t.dir)).toContain(lane.worktree);
     expect((await teardown(lane)).kind).toBe('refused');
     expect(existsSync(join(moved, 'wip.txt'))).toBe(true);
     await assertNothingLost(before, rig.t.dir);
@@ -94,6 +95,7 @@ describe('teardown of worktrees moved, removed, locked or with submodules', () =
     removed(await teardown(lane));
     expect(existsSync(moved)).toBe(false);
     expect(await worktreeList(rig.t.dir)).not.toContain(moved);
+    expect(await worktreeList(rig.t.dir)).not.toContain(lane.worktree);
   });
 
   it('#22 after the main checkout moved, git worktree repair re-links the lane before it is judged', async () => {

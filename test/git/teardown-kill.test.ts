@@ -82,7 +82,7 @@ describe('killLaneProcesses', () => {
 
     expect((await processesInside(lane.worktree)).sort()).toEqual(expect.arrayContaining([pids.agent, pids.server, stranger.pid, stopped.pid]));
     const startedAt = performance.now();
-    const result = await killLaneProcesses({ worktree: lane.worktree, rootPids: [pids.agent!], graceMs: 800 });
+    const result = await killLaneProcesses({ provenWorktree: lane.worktree, rootPids: [pids.agent!], graceMs: 800 });
     expect(result.remaining).toEqual([]);
     expect(result.signalled).toEqual(expect.arrayContaining([pids.agent, pids.child, pids.shell, pids.server, stranger.pid, stopped.pid]));
     // The server ignores SIGTERM: it took the SIGKILL after the grace period.
@@ -100,7 +100,7 @@ describe('killLaneProcesses', () => {
     started.push(sleeper.pid!);
     await waitFor(async () => (await processesInside(lane.worktree)).includes(sleeper.pid!), 5_000, 'the sleeper');
     const startedAt = performance.now();
-    const result = await killLaneProcesses({ worktree: lane.worktree, rootPids: [], graceMs: 10_000 });
+    const result = await killLaneProcesses({ provenWorktree: lane.worktree, rootPids: [], graceMs: 10_000 });
     expect(result).toEqual({ remaining: [], signalled: [sleeper.pid] });
     expect(performance.now() - startedAt).toBeLessThan(5_000);
   });

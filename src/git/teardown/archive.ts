@@ -132,6 +132,8 @@ export interface ArchiveInput {
    * it is returned instead of writing a new one.
    */
   previous?: ArchiveResult;
+  /** Where the worktree is now, when it was found away from `lane.worktree` (moved by the user). */
+  worktree?: string;
 }
 
 /**
@@ -139,17 +141,18 @@ export interface ArchiveInput {
  * files and ignored files that look like work — on top of its real HEAD (detached or on any
  * branch), made with a copy of its index, under `refs/lanes/archive/<name>/<timestamp>`. Parents:
  * HEAD; a commit of the staged state when something was staged; the recorded branch's tip when it
- * differs from HEAD, so everything the lane had stays reachable. A worktree whose folder is gone is
- * archived as its HEAD (from git's worktree entry) and branch tip.
+ * differs from HEAD, so everything the lane had stays reachable. A worktree whose folder is gone —
+ * or not proven the lane's (locate.ts): nothing is read from it — is archived as its HEAD (from
+ * git's worktree entry) and branch tip.
  */
 export const archiveLane = async (input: ArchiveInput): Promise<ArchiveResult> => {
   const { repo, lane } = input;
   assertArchivableName(lane.name);
   const date = (input.now ?? (() => new Date()))();
-  const location = await locateLane(repo, lane);
+  const location = await locateLane(repo, input.worktree === undefined ? lane : { ...lane, worktree: input.worktree });
   const branchTip = await branchTipOf(repo, lane.branch);
   let snapshot: Snapshot;
-  if (!location.missing) {
+  if (location.proven) {
     snapshot = await snapshotWorktree(location.path);
   } else {
     const head = location.entry?.head ?? branchTip;
@@ -175,7 +178,7 @@ export const archiveLane = async (input: ArchiveInput): Promise<ArchiveResult> =
     indexCommit,
     intentToAdd: snapshot.intentToAdd,
     includedIgnored: snapshot.includedIgnored,
-    missing: location.missing,
+    missing: location.proven === undefined,
     fingerprint,
   };
   const on = snapshot.headRef ? snapshot.headRef.replace(/^refs\/heads\//, '') : `detached ${snapshot.head.slice(0, 12)}`;

@@ -34,7 +34,9 @@ export interface LossReport {
   lockedReason?: string;
   /** The worktree's folder is gone. */
   missing: boolean;
-  /** `git worktree repair` re-linked the worktree at this path first. */
+  /** The folder exists but is not provably the lane's worktree (why): nothing in it was read. */
+  unproven?: string;
+  /** A stale link of the worktree at this path (a moved checkout or folder) was rewritten first. */
   repaired?: string;
   /** Something above would be lost. */
   isLoss: boolean;
@@ -59,9 +61,10 @@ const HEADS = 'refs/heads/';
 
 /**
  * Judge what tearing `lane` down would lose (SPEC §7, git-and-process-safety §1.3, §6): the
- * worktree is located first (repaired if moved); then commits of its real HEAD and of the recorded
+ * worktree is located and proven first (locate.ts; its one stale link rewritten if it moved); then commits of its real HEAD and of the recorded
  * branch that are not in the base, dirty and untracked files, ignored files that look like work and
- * dirt inside submodules. Read-only apart from `git worktree repair`.
+ * dirt inside submodules. A folder not proven the lane's worktree is never read: it is judged from
+ * git's entry and the branch, and reported as `unproven`. Read-only apart from that one relink.
  */
 export const assessLoss = async (input: AssessInput): Promise<LossReport> => {
   const { repo, lane } = input;
@@ -73,7 +76,8 @@ export const assessLoss = async (input: AssessInput): Promise<LossReport> => {
 
   let head: string | undefined;
   let headRef: string | undefined;
-  if (location.missing) {
+  const readable = location.proven !== undefined;
+  if (!readable) {
     head = location.entry?.head ?? branchTip;
     headRef = location.entry ? location.entry.branch : branchTip ? `${HEADS}${lane.branch}` : undefined;
   } else {
@@ -93,8 +97,8 @@ export const assessLoss = async (input: AssessInput): Promise<LossReport> => {
     return true;
   });
 
-  const dirt = location.missing ? { dirty: [], submoduleDirty: [] } : await readDirt(location.path);
-  const precious = location.missing ? [] : await listPreciousIgnored(location.path);
+  const dirt = readable ? await readDirt(location.path) : { dirty: [], submoduleDirty: [] };
+  const precious = readable ? await listPreciousIgnored(location.path) : [];
   const locked = location.entry?.locked;
   const report: LossReport = {
     worktree: location.path,
@@ -112,6 +116,7 @@ export const assessLoss = async (input: AssessInput): Promise<LossReport> => {
     isLoss: unmergedCommits.length + dirt.dirty.length + precious.length + dirt.submoduleDirty.length > 0,
     ...(locked === undefined ? {} : { lockedReason: locked === '' ? 'locked (no reason given)' : locked }),
     ...(location.repaired === undefined ? {} : { repaired: location.repaired }),
+    ...(location.unproven === undefined ? {} : { unproven: location.unproven }),
   };
   return report;
 };

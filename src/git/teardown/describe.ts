@@ -19,7 +19,8 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 export const describeLoss = (report: LossReport, lane: Pick<LaneRecord, 'branch'>): string[] => {
   const lines: string[] = [];
   if (report.lockedReason !== undefined) lines.push(`the worktree is locked: ${report.lockedReason}`);
-  if (!report.missing && !report.onRecordedBranch) {
+  if (report.unproven !== undefined) lines.push(`not provably the lane's worktree: ${report.unproven}`);
+  if (!report.missing && report.unproven === undefined && !report.onRecordedBranch) {
     lines.push(report.headBranch === undefined ? `the worktree is on a detached HEAD, not ${lane.branch}` : `the worktree is on branch ${report.headBranch}, not ${lane.branch}`);
   }
   const commits = report.unmergedCommits.length;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readlink, realpath } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { readProcessStat } from '../../term/process-tree.js';
+import { hasEnvironment, readProcessStat } from '../../term/process-tree.js';
 
 const run = promisify(execFile);
 
@@ -26,14 +26,19 @@ interface ProcessInfo {
   state: string;
   /** Working directory, when readable (own processes on Linux). */
   cwd: string | undefined;
+  /** The process's environment holds the lane's marker (only looked at when one is given). */
+  hasMarker: boolean;
 }
 
 const hasProc = (): boolean => existsSync('/proc/self/stat');
 
 const isGone = (state: string): boolean => state === 'Z' || state === 'X' || state === 'x';
 
-/** Every process with its parent, group, session, start time and (Linux) working directory. */
-const scan = async (): Promise<ProcessInfo[]> => {
+/**
+ * Every process with its parent, group, session, start time and (Linux) working directory; with a
+ * `marker` (`NAME=value`), whether its environment holds it.
+ */
+const scan = async (marker?: string): Promise<ProcessInfo[]> => {
   if (!hasProc()) {
     const { stdout } = await run('ps', ['-A', '-o', 'pid=,ppid=,pgid=,stat='], { maxBuffer: 16 * 1024 * 1024 });
     return stdout.split('\n').flatMap((line) => {
@@ -41,7 +46,7 @@ const scan = async (): Promise<ProcessInfo[]> => {
       const numbers = [pid, ppid, pgrp].map(Number);
       if (numbers.some((n) => !Number.isSafeInteger(n))) return [];
       const [p, pp, pg] = numbers as [number, number, number];
-      return [{ pid: p, ppid: pp, pgrp: pg, session: -1, startTime: 0, state: (state ?? '').charAt(0), cwd: undefined }];
+      return [{ pid: p, ppid: pp, pgrp: pg, session: -1, startTime: 0, state: (state ?? '').charAt(0), cwd: undefined, hasMarker: false }];
     });
   }
   const names = (await readdir('/proc').catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
@@ -50,7 +55,8 @@ const scan = async (): Promise<ProcessInfo[]> => {
       const stat = await readProcessStat(Number(name));
       if (!stat) return undefined;
       const cwd = await readlink(`/proc/${name}/cwd`).catch(() => undefined);
-      return { pid: stat.pid, ppid: stat.ppid, pgrp: stat.pgrp, session: stat.session, startTime: stat.startTime, state: stat.state, cwd };
+      const hasMarker = marker !== undefined && (await hasEnvironment(stat.pid, marker));
+      return { pid: stat.pid, ppid: stat.ppid, pgrp: stat.pgrp, session: stat.session, startTime: stat.startTime, state: stat.state, cwd, hasMarker };
     }),
   );
   return infos.filter((info): info is ProcessInfo => info !== undefined);
@@ -85,7 +91,10 @@ export const processesInside = async (dir: string): Promise<number[]> => {
   return table.filter((info) => !own.has(info.pid) && !isGone(info.state) && info.cwd !== undefined && isInside(info.cwd, roots)).map((info) => info.pid);
 };
 
-/** The agents' trees (descendants, group and session members) and everything with its cwd inside. */
+/**
+ * The agents' trees (descendants, group and session members), the processes carrying the lane's
+ * marker, and everything with its cwd inside the proven worktree (`roots`; none when not proven).
+ */
 const targetsIn = (table: readonly ProcessInfo[], rootPids: readonly number[], roots: readonly string[]): ProcessInfo[] => {
   const children = new Map<number, number[]>();
   for (const info of table) children.set(info.ppid, [...(children.get(info.ppid) ?? []), info.pid]);
@@ -104,7 +113,11 @@ const targetsIn = (table: readonly ProcessInfo[], rootPids: readonly number[], r
     (info) =>
       !own.has(info.pid) &&
       !isGone(info.state) &&
-      (wanted.has(info.pid) || rootPids.includes(info.pgrp) || rootPids.includes(info.session) || (info.cwd !== undefined && isInside(info.cwd, roots))),
+      (wanted.has(info.pid) ||
+        rootPids.includes(info.pgrp) ||
+        rootPids.includes(info.session) ||
+        info.hasMarker ||
+        (roots.length > 0 && info.cwd !== undefined && isInside(info.cwd, roots))),
   );
 };
 
@@ -119,10 +132,15 @@ const send = (pid: number, signal: NodeJS.Signals): void => {
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 export interface KillInput {
-  /** The lane's worktree: every process with its working directory inside it is ended. */
-  worktree: string;
+  /**
+   * The lane's worktree, once proven (teardown/prove.ts): every process with its working directory
+   * inside it is ended. Never a folder that is not proven: with `/` that would be every process.
+   */
+  provenWorktree?: string;
   /** The agents' pids (each leads its process group and session, as node-pty starts it). */
   rootPids: number[];
+  /** `NAME=value` every process the lane started inherits (`LANES_WORKTREE=…`): those are ended too. */
+  marker?: string;
   /** Milliseconds between SIGTERM and SIGKILL (default 3 s). */
   graceMs?: number;
 }
@@ -136,15 +154,17 @@ export interface KillResult {
 
 /**
  * End a lane's processes (SPEC §7, git-and-process-safety §4): SIGTERM to each agent's process
- * group and to every process of its tree (descendants that called setsid included) and to every
- * process whose working directory is inside the worktree, each followed by SIGCONT so a paused
+ * group and to every process of its tree (descendants that called setsid included), to every
+ * process carrying the lane's marker, and to every process whose working directory is inside the
+ * proven worktree, each followed by SIGCONT so a paused
  * (stopped) process handles it at once; after the grace period, SIGKILL to whatever is left. The
  * tree is scanned again while waiting, so children forked meanwhile are ended too. Every signal
  * after the first goes to a pid whose start time still matches: a reused pid is never signalled.
  */
 export const killLaneProcesses = async (input: KillInput): Promise<KillResult> => {
   const graceMs = input.graceMs ?? DEFAULT_GRACE_MS;
-  const roots = await rootsOf(input.worktree);
+  const roots = input.provenWorktree === undefined ? [] : await rootsOf(input.provenWorktree);
+  const scanLane = (): Promise<ProcessInfo[]> => scan(input.marker);
   const known = new Map<number, number>();
   const liveKnown = (table: readonly ProcessInfo[]): number[] =>
     table.filter((info) => known.get(info.pid) === info.startTime && !isGone(info.state)).map((info) => info.pid);
@@ -162,7 +182,7 @@ export const killLaneProcesses = async (input: KillInput): Promise<KillResult> =
   };
 
   // Whole groups first: one signal reaches every member, even one forked a moment ago.
-  const first = await scan();
+  const first = await scanLane();
   for (const pid of input.rootPids) {
     if (!first.some((info) => info.pgrp === pid && !isGone(info.state))) continue;
     send(-pid, 'SIGTERM');
@@ -175,7 +195,7 @@ export const killLaneProcesses = async (input: KillInput): Promise<KillResult> =
   while (performance.now() < graceEnd) {
     if (liveKnown(table).length === 0 && targetsIn(table, input.rootPids, roots).length === 0) break;
     await sleep(POLL_MS);
-    table = await scan();
+    table = await scanLane();
     signalNew(table, 'SIGTERM');
   }
 
@@ -185,7 +205,7 @@ export const killLaneProcesses = async (input: KillInput): Promise<KillResult> =
     signalNew(table, 'SIGKILL');
     if (liveKnown(table).length === 0 || performance.now() > killEnd) break;
     await sleep(POLL_MS);
-    table = await scan();
+    table = await scanLane();
   }
   return { remaining: liveKnown(table), signalled: [...known.keys()] };
 };

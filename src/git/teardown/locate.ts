@@ -1,9 +1,8 @@
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { lstat } from 'node:fs/promises';
 import type { LaneRecord } from '../../core/lane.js';
-import { runGit } from '../exec.js';
 import type { Repo } from '../repo.js';
 import { listWorktrees, type WorktreeEntry } from '../worktrees.js';
+import { adminDirNaming, canonicalPath, entryPath, findRenamedSibling, proveWorktree, relinkWorktree, type ProvenWorktree } from './prove.js';
 
 /** Where a lane's worktree really is. */
 export interface LaneLocation {
@@ -13,7 +12,11 @@ export interface LaneLocation {
   entry: WorktreeEntry | undefined;
   /** The folder is gone (the entry, if any, is what git still remembers). */
   missing: boolean;
-  /** Set when `git worktree repair` re-linked the worktree at this path. */
+  /** The folder is proven to be this lane's worktree (prove.ts): only then is anything read or done in it. */
+  proven?: ProvenWorktree;
+  /** The folder exists but is not provably the lane's worktree: why. Nothing is done in it. */
+  unproven?: string;
+  /** Set when the `.git` file of the worktree at this path was re-linked (the main checkout moved). */
   repaired?: string;
 }
 
@@ -26,89 +29,63 @@ const exists = (path: string): Promise<boolean> =>
     () => false,
   );
 
-const canonical = async (path: string): Promise<string> => realpath(path).catch(() => resolve(path));
-
 /** Same folder, also when one spelling goes through a symlink. */
-export const samePath = async (a: string, b: string): Promise<boolean> => a === b || (await canonical(a)) === (await canonical(b));
+export const samePath = async (a: string, b: string): Promise<boolean> => a === b || (await canonicalPath(a)) === (await canonicalPath(b));
 
+/** git's entry registered at `path` — compared without following a symlink put in its place. */
 const entryAt = async (entries: readonly WorktreeEntry[], path: string): Promise<WorktreeEntry | undefined> => {
-  for (const entry of entries.slice(1)) if (await samePath(entry.path, path)) return entry;
+  const wanted = await entryPath(path);
+  for (const entry of entries.slice(1)) if ((await entryPath(entry.path)) === wanted) return entry;
   return undefined;
-};
-
-/** True when git works in `path` and sees `path` as the top of its worktree. */
-const isWorkingWorktree = async (path: string): Promise<boolean> => {
-  const result = await runGit(['rev-parse', '--show-toplevel'], { cwd: path, readOnly: true });
-  return result.code === 0 && (await samePath(result.stdout.replace(/\n$/, ''), path));
-};
-
-/** The admin folder (`<common>/worktrees/<id>`) of the entry registered at `path`. */
-const adminDirOf = async (repo: Repo, path: string): Promise<string | undefined> => {
-  const root = join(repo.commonDir, 'worktrees');
-  const ids = await readdir(root).catch(() => [] as string[]);
-  for (const id of ids) {
-    const gitdir = await readFile(join(root, id, 'gitdir'), 'utf8').catch(() => undefined);
-    if (gitdir !== undefined && (await samePath(dirname(gitdir.replace(/\n$/, '')), path))) return join(root, id);
-  }
-  return undefined;
-};
-
-/** A folder next to `path` whose `.git` file points at `adminDir`: the worktree, renamed by the user. */
-const findRenamed = async (path: string, adminDir: string): Promise<string | undefined> => {
-  const parent = dirname(path);
-  const names = (await readdir(parent).catch(() => [] as string[])).slice(0, MAX_SIBLINGS);
-  for (const name of names) {
-    if (name === basename(path)) continue;
-    const candidate = join(parent, name);
-    const text = await readFile(join(candidate, '.git'), 'utf8').catch(() => undefined);
-    const match = text === undefined ? null : /^gitdir: (.*)$/m.exec(text);
-    if (match?.[1] !== undefined && (await samePath(match[1], adminDir))) return candidate;
-  }
-  return undefined;
-};
-
-/** `git worktree repair <path>` (only that worktree: never a prune). True when it now works. */
-const repair = async (repo: Repo, path: string): Promise<boolean> => {
-  await runGit(['worktree', 'repair', '--', path], { cwd: repo.mainWorktree });
-  return isWorkingWorktree(path);
 };
 
 /**
- * Find a lane's worktree before judging it (git-and-process-safety §5): the recorded folder when
- * git works there; else `git worktree repair` is tried on it (the main checkout or the worktree
- * was moved); a recorded folder that is gone is looked for next to where it was (renamed by hand,
- * found by its `.git` file, then repaired) and among git's entries on the lane's branch (moved
- * with `git worktree move`). Only then is it missing. Never prunes anything.
+ * A proven folder. A `.git` file naming the old place of a moved main checkout is rewritten at once
+ * (git cannot work in the folder without it); an admin `gitdir` naming the old place of a moved
+ * worktree is left for the removal to rewrite (git works in the folder meanwhile, and the lane
+ * stays findable from its recorded path).
+ */
+const provenAt = async (repo: Repo, proof: ProvenWorktree, formerPath?: string): Promise<LaneLocation> => {
+  const fixed = proof.relink === 'gitfile';
+  if (fixed) await relinkWorktree(proof);
+  const entries = await listWorktrees(repo);
+  const entry = (await entryAt(entries, proof.path)) ?? (formerPath === undefined ? undefined : await entryAt(entries, formerPath));
+  const proven: ProvenWorktree = { path: proof.path, adminDir: proof.adminDir, ...(proof.relink === 'gitdir' ? { relink: 'gitdir' as const } : {}) };
+  return { path: proof.path, entry, missing: false, proven, ...(fixed ? { repaired: proof.path } : {}) };
+};
+
+/**
+ * Find a lane's worktree before judging it (git-and-process-safety §5). The recorded folder, when
+ * it exists, must be proven the lane's worktree (prove.ts) — a symlink, a folder of another
+ * repository or one git does not know is reported as `unproven` and nothing is done in it. A
+ * recorded folder that is gone is looked for next to where it was (renamed by hand: found by its
+ * `.git` file naming the admin folder that still names the old place) and among git's entries on
+ * the lane's branch (moved with `git worktree move`). Only the one proven worktree's stale link is
+ * ever rewritten; never `git worktree repair` (it repairs every worktree), never a prune.
  */
 export const locateLane = async (repo: Repo, lane: LaneRecord): Promise<LaneLocation> => {
-  let entries = await listWorktrees(repo);
+  const entries = await listWorktrees(repo);
   const recorded = lane.worktree;
-  let entry = await entryAt(entries, recorded);
+  const entry = await entryAt(entries, recorded);
 
   if (await exists(recorded)) {
-    if (entry && (await isWorkingWorktree(recorded))) return { path: recorded, entry, missing: false };
-    if (await repair(repo, recorded)) {
-      entries = await listWorktrees(repo);
-      entry = await entryAt(entries, recorded);
-      return { path: recorded, entry, missing: false, repaired: recorded };
-    }
-    // A folder git does not know as a worktree (anymore): nothing of git's to act on there.
-    return { path: recorded, entry, missing: entry === undefined };
+    const proof = await proveWorktree(repo, recorded);
+    if (proof.ok) return provenAt(repo, proof);
+    return { path: recorded, entry, missing: false, unproven: proof.reason };
   }
 
-  if (entry) {
-    const adminDir = await adminDirOf(repo, entry.path);
-    const moved = adminDir === undefined ? undefined : await findRenamed(recorded, adminDir);
-    if (moved !== undefined && (await repair(repo, moved))) {
-      const movedEntry = await entryAt(await listWorktrees(repo), moved);
-      return { path: moved, entry: movedEntry, missing: false, repaired: moved };
-    }
-    return { path: recorded, entry, missing: true };
+  const adminDir = await adminDirNaming(repo, recorded);
+  if (adminDir !== undefined) {
+    const moved = await findRenamedSibling(recorded, adminDir, MAX_SIBLINGS);
+    const proof = moved === undefined ? undefined : await proveWorktree(repo, moved, { formerPath: recorded });
+    if (proof?.ok) return provenAt(repo, proof, recorded);
   }
+  if (entry) return { path: recorded, entry, missing: true };
 
   const onBranch = entries.slice(1).find((e) => e.branch === `refs/heads/${lane.branch}`);
-  if (onBranch && (await exists(onBranch.path)) && (await isWorkingWorktree(onBranch.path))) {
-    return { path: onBranch.path, entry: onBranch, missing: false };
+  if (onBranch && (await exists(onBranch.path))) {
+    const proof = await proveWorktree(repo, onBranch.path);
+    if (proof.ok) return provenAt(repo, proof);
   }
   return { path: recorded, entry: undefined, missing: true };
 };

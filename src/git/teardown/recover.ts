@@ -1,18 +1,21 @@
 import { join } from 'node:path';
-import { git, splitZ } from '../exec.js';
+import { git, runGit, splitZ } from '../exec.js';
 import { withFileLock } from '../file-lock.js';
 import { Journal, type JournalEntry } from '../journal.js';
 import { stateDir } from '../paths.js';
 import type { Repo } from '../repo.js';
 import type { StateStore } from '../state.js';
-import { locateLane } from './locate.js';
+import { headOf, isArchived } from './last-look.js';
+import { relinkHalfRemoved } from './prove.js';
 import { recoverCreate } from './recover-create.js';
 import { forgetLane } from './remove.js';
+import { releaseEntryLock } from './settle.js';
 import { snapshotWorktree } from './snapshot.js';
 import {
   continueFromDeleteBranch,
   continueFromKill,
   continueFromRemove,
+  locateJudged,
   type TeardownContext,
   type TeardownData,
 } from './teardown.js';
@@ -37,6 +40,36 @@ const onlyLostFilesSinceArchive = async (repo: Repo, worktree: string, archiveCo
   return true;
 };
 
+const branchTipNow = async (repo: Repo, branch: string): Promise<string | undefined> => {
+  const result = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: repo.commonDir, readOnly: true });
+  return result.code === 0 ? result.stdout.trim() : undefined;
+};
+
+/**
+ * Why an interrupted teardown must not go on with the lane as it is now, or undefined: the entry
+ * acts only on the object it was written for — the same lane record (creation time) and, from the
+ * kill step on, the same worktree HEAD and branch tip it judged.
+ */
+const unboundReason = async (context: TeardownContext, entry: Entry): Promise<{ drop: string } | { stop: string } | undefined> => {
+  const { lane } = entry.data;
+  const current = (await context.store.load()).state.lanes.find((record) => record.name === lane.name);
+  if (current === undefined) {
+    return entry.step === 'forget' || entry.step === 'delete-branch' ? undefined : { drop: `lane ${lane.name} is no longer recorded` };
+  }
+  if (current.createdAt !== lane.createdAt) return { drop: `lane ${lane.name} is now a newer lane (created ${current.createdAt}), left as it is` };
+  if (entry.step !== 'kill' && entry.step !== 'remove-worktree') return undefined;
+  const tip = await branchTipNow(context.repo, lane.branch);
+  if (entry.data.branchTip !== undefined && tip !== entry.data.branchTip) return { stop: `branch ${lane.branch} moved since the teardown judged it` };
+  const location = await locateJudged(context.repo, entry.data);
+  if (location.proven && entry.data.head !== undefined) {
+    const head = await headOf(location.path);
+    if (head !== undefined && head !== entry.data.head && !(await isArchived(context.repo, head, entry.data.archive?.commit))) {
+      return { stop: `the worktree's HEAD moved since the teardown judged it` };
+    }
+  }
+  return undefined;
+};
+
 /** Continue a teardown from its recorded step; every step can be taken again safely. */
 const resumeTeardown = async (context: TeardownContext, entry: Entry): Promise<string> => {
   const { lane } = entry.data;
@@ -45,17 +78,29 @@ const resumeTeardown = async (context: TeardownContext, entry: Entry): Promise<s
       ? `finished the interrupted teardown of lane ${lane.name}${entry.data.archive ? ` (archive ${entry.data.archive.ref})` : ''}${result.kept.length > 0 ? `; ${result.kept.join('; ')}` : ''}`
       : `the interrupted teardown of lane ${lane.name} stopped: ${result.reason}`;
 
+  // Its process died holding the worktree's HEAD: the lock is dropped whatever happens next.
+  await releaseEntryLock(entry);
+  if (entry.step === 'archive') {
+    // Nothing had been changed yet (an archive ref may exist; it is harmless).
+    await context.journal.finish(entry);
+    return `the teardown of lane ${lane.name} was interrupted before anything was removed; the lane is kept`;
+  }
+  const unbound = await unboundReason(context, entry);
+  if (unbound !== undefined) {
+    await context.journal.finish(entry);
+    return 'drop' in unbound
+      ? `dropped an interrupted teardown of lane ${lane.name}: ${unbound.drop}`
+      : `the interrupted teardown of lane ${lane.name} stopped: ${unbound.stop}; nothing more was done (lanes rm ${lane.name} judges it again)`;
+  }
   switch (entry.step) {
-    case 'archive':
-      // Nothing had been changed yet (an archive ref may exist; it is harmless).
-      await context.journal.finish(entry);
-      return `the teardown of lane ${lane.name} was interrupted before anything was removed; the lane is kept`;
     case 'kill':
       return done(await continueFromKill(context, entry));
     case 'remove-worktree': {
-      const location = await locateLane(context.repo, { ...lane, worktree: entry.data.worktree ?? lane.worktree });
+      const { adminDir, worktree } = entry.data;
+      if (adminDir !== undefined && worktree !== undefined) await relinkHalfRemoved(context.repo, worktree, adminDir);
+      const location = await locateJudged(context.repo, entry.data);
       const archive = entry.data.archive;
-      if (!location.missing && (archive === undefined || !(await onlyLostFilesSinceArchive(context.repo, location.path, archive.commit)))) {
+      if (location.proven && (archive === undefined || !(await onlyLostFilesSinceArchive(context.repo, location.path, archive.commit)))) {
         // The worktree gained something after the crash: judge it all again.
         return done(await continueFromKill(context, entry));
       }
@@ -79,7 +124,7 @@ const resumeTeardown = async (context: TeardownContext, entry: Entry): Promise<s
  * whose owner process is gone are touched; merges are left to the merge recovery. Returns one
  * message per entry for the user.
  */
-export const recoverTeardowns = async (repo: Repo, stateStore: StateStore): Promise<string[]> => {
+export const recoverTeardowns = async (repo: Repo, stateStore: StateStore, options: { skipTeardownOf?: string } = {}): Promise<string[]> => {
   const journal = new Journal(repo);
   return withFileLock(
     join(stateDir(repo), 'recover.lock'),
@@ -90,11 +135,13 @@ export const recoverTeardowns = async (repo: Repo, stateStore: StateStore): Prom
           if (entry.op === 'create') {
             messages.push(await recoverCreate(repo, stateStore, journal, entry));
           } else if (entry.op === 'teardown') {
+            // `lanes rm` of this lane settles its own older entry (settle.ts).
+            if (entry.lane === options.skipTeardownOf) continue;
             if (!isTeardownData(entry.data)) {
               messages.push(`the journal entry ${entry.id} of a teardown of lane ${entry.lane} is unreadable; it is kept`);
               continue;
             }
-            messages.push(await resumeTeardown({ repo, store: stateStore, journal }, entry as Entry));
+            messages.push(await resumeTeardown({ repo, store: stateStore, journal, isRecovery: true }, entry as Entry));
           }
         } catch (error) {
           messages.push(`could not recover the interrupted ${entry.op} of lane ${entry.lane}: ${error instanceof Error ? error.message : String(error)}`);

@@ -3,7 +3,7 @@ import { runGit } from '../exec.js';
 import type { Repo } from '../repo.js';
 import type { StateStore } from '../state.js';
 import { listWorktrees } from '../worktrees.js';
-import { samePath } from './locate.js';
+import { entryPath } from './prove.js';
 
 const exists = (path: string): Promise<boolean> =>
   lstat(path).then(
@@ -28,7 +28,8 @@ export type RemoveResult = { ok: true; forced: boolean } | { ok: false; reason: 
 export const removeWorktree = async (repo: Repo, path: string, allowForce: boolean): Promise<RemoveResult> => {
   const entries = await listWorktrees(repo);
   let registered = false;
-  for (const entry of entries.slice(1)) if (await samePath(entry.path, path)) registered = true;
+  const wanted = await entryPath(path);
+  for (const entry of entries.slice(1)) if ((await entryPath(entry.path)) === wanted) registered = true;
   if (!registered) {
     return (await exists(path)) ? { ok: false, reason: `${path} is not a git worktree (left as it is)` } : { ok: true, forced: false };
   }

@@ -1,4 +1,4 @@
-import type { LaneRecord } from '../../core/lane.js';
+import { laneMarker, type LaneRecord } from '../../core/lane.js';
 import { processStartTime } from '../../term/process-tree.js';
 import { crashPoint } from '../crash-point.js';
 import { Journal, type JournalEntry } from '../journal.js';
@@ -7,10 +7,14 @@ import type { StateStore } from '../state.js';
 import { archiveLane, assertArchivableName, listArchives, NothingToArchiveError, type ArchiveInput, type ArchiveResult } from './archive.js';
 import { assessLoss, type LossReport } from './assess.js';
 import { describeLoss } from './describe.js';
+import { lockHead, releaseHead } from './head-lock.js';
 import { killLaneProcesses } from './kill.js';
-import { locateLane } from './locate.js';
+import { headOf, isArchived, keepReachable } from './last-look.js';
+import { locateLane, type LaneLocation } from './locate.js';
 import { resolveBaseCommit } from './merged.js';
+import { relinkWorktree } from './prove.js';
 import { deleteBranchAt, forgetLane, removeWorktree } from './remove.js';
+import { settleOlderTeardowns } from './settle.js';
 
 export type TeardownOutcome =
   | {
@@ -20,8 +24,18 @@ export type TeardownOutcome =
       report: LossReport;
       /** Branches left in place, and why (the worktree's own other branch, a branch that moved). */
       kept: string[];
+      /** Earlier interrupted teardowns of this lane this one settled, one line each. */
+      notices: string[];
     }
-  | { kind: 'refused'; reason: string; report: LossReport; archive?: ArchiveResult };
+  | {
+      kind: 'refused';
+      reason: string;
+      report: LossReport;
+      archive?: ArchiveResult;
+      /** `--force` would go ahead (work would be lost, archived first); false for every other refusal. */
+      isForceable: boolean;
+      notices: string[];
+    };
 
 export interface TeardownInput {
   repo: Repo;
@@ -44,17 +58,24 @@ export interface ProcessIdentity {
   startTime: number;
 }
 
-/** The teardown's journal data: what recovery needs to finish it. */
+/** The teardown's journal data: what recovery needs to finish it, and what binds it to its lane. */
 export type TeardownData = {
+  /** The lane record judged (its `createdAt` tells it from a later lane of the same name). */
   lane: LaneRecord;
   base: string;
   force: boolean;
   roots: ProcessIdentity[];
   archive?: ArchiveResult;
-  /** Set at `remove-worktree`: the folder judged, the branch tip judged, the branch HEAD was on. */
-  worktree?: string;
+  /** The worktree's HEAD and the branch tip as judged (at `kill`, again at `remove-worktree`). */
+  head?: string;
   branchTip?: string;
+  /** Set at `remove-worktree`: the folder judged and the branch HEAD was on. */
+  worktree?: string;
   headBranch?: string;
+  /** The admin folder whose HEAD.lock this teardown holds (cleared by a recovery). */
+  headLock?: string;
+  /** Set at `remove-worktree`: the admin folder of the worktree as proven before the removal. */
+  adminDir?: string;
 };
 
 export const TEARDOWN_STEPS = ['archive', 'kill', 'remove-worktree', 'delete-branch', 'forget'] as const;
@@ -65,6 +86,8 @@ export interface TeardownContext {
   journal: Journal;
   now?: () => Date;
   graceMs?: number;
+  /** A recovery of an entry a crashed process left: the lane is judged again before anything is ended. */
+  isRecovery?: boolean;
 }
 
 type Entry = JournalEntry<TeardownData>;
@@ -76,12 +99,27 @@ const stepTo = async (context: TeardownContext, entry: Entry, step: string, data
   return next;
 };
 
+export interface Refusal {
+  reason: string;
+  /** `--force` would go ahead. */
+  isForceable: boolean;
+}
+
 /** Why a teardown must not go on, or undefined. */
-export const refusalOf = (report: LossReport, lane: LaneRecord, force: boolean): string | undefined => {
-  if (report.lockedReason !== undefined) {
-    return `the worktree of lane ${lane.name} is locked (${report.lockedReason}): lanes never removes a locked worktree; unlock it with git worktree unlock first`;
+export const refusalOf = (report: LossReport, lane: LaneRecord, force: boolean): Refusal | undefined => {
+  if (report.unproven !== undefined) {
+    return {
+      reason: `the folder of lane ${lane.name} is not provably its worktree (${report.unproven}): lanes signals, repairs and removes nothing there`,
+      isForceable: false,
+    };
   }
-  if (report.isLoss && !force) return `tearing down lane ${lane.name} would lose work: ${describeLoss(report, lane).join('; ')}`;
+  if (report.lockedReason !== undefined) {
+    return {
+      reason: `the worktree of lane ${lane.name} is locked (${report.lockedReason}): lanes never removes a locked worktree; unlock it with git worktree unlock first`,
+      isForceable: false,
+    };
+  }
+  if (report.isLoss && !force) return { reason: `tearing down lane ${lane.name} would lose work: ${describeLoss(report, lane).join('; ')}`, isForceable: true };
   return undefined;
 };
 
@@ -104,7 +142,14 @@ const archiveIfAny = (input: ArchiveInput): Promise<ArchiveResult | undefined> =
     throw error;
   });
 
-type Continued = { kind: 'removed'; kept: string[]; archive: ArchiveResult | undefined } | { kind: 'refused'; reason: string; archive?: ArchiveResult };
+type Continued =
+  | { kind: 'removed'; kept: string[]; archive: ArchiveResult | undefined }
+  | { kind: 'refused'; reason: string; isForceable: boolean; archive?: ArchiveResult; report?: LossReport };
+
+const refused = async (context: TeardownContext, entry: Entry, refusal: Refusal, extra: { archive?: ArchiveResult; report?: LossReport } = {}): Promise<Continued> => {
+  await context.journal.finish(entry);
+  return { kind: 'refused', reason: refusal.reason, isForceable: refusal.isForceable, ...extra };
+};
 
 /** The branch and state steps: delete the recorded branch by compare-and-swap, forget the lane. */
 export const continueFromDeleteBranch = async (context: TeardownContext, entry: Entry): Promise<Continued> => {
@@ -121,46 +166,111 @@ export const continueFromDeleteBranch = async (context: TeardownContext, entry: 
   return { kind: 'removed', kept, archive: entry.data.archive };
 };
 
-/** Remove the worktree (the archive exists and the checks passed), then the branch steps. */
-export const continueFromRemove = async (context: TeardownContext, entry: Entry): Promise<Continued> => {
-  const path = entry.data.worktree ?? entry.data.lane.worktree;
-  const removed = await removeWorktree(context.repo, path, true);
-  if (!removed.ok) {
-    await context.journal.finish(entry);
-    const where = entry.data.archive ? `; the archive ${entry.data.archive.ref} holds its files` : '';
-    return { kind: 'refused', reason: `could not remove the worktree ${path}: ${removed.reason}${where}`, ...(entry.data.archive ? { archive: entry.data.archive } : {}) };
-  }
-  return continueFromDeleteBranch(context, await stepTo(context, entry, 'delete-branch'));
+/** The lane's worktree, found from its record — or where the teardown judged it, when that differs. */
+export const locateJudged = async (repo: Repo, data: TeardownData): Promise<LaneLocation> => {
+  const location = await locateLane(repo, data.lane);
+  if (data.worktree === undefined || location.path === data.worktree) return location;
+  const there = await locateLane(repo, { ...data.lane, worktree: data.worktree });
+  return there.missing ? location : there;
 };
 
 /**
- * From the kill step on: end the lane's processes, judge again (nothing may change after this),
- * archive again if anything changed since the first archive, then remove.
+ * The last look before removal, with the worktree's HEAD.lock held so nothing can commit on it:
+ * HEAD re-read; when it moved since the last archive (a commit from outside the lane's processes),
+ * the lane is archived again — and, without force, judged again.
+ */
+const lastLook = async (context: TeardownContext, entry: Entry, path: string): Promise<{ entry: Entry; head: string | undefined } | { refusal: Refusal; archive?: ArchiveResult; report?: LossReport }> => {
+  const { lane, force, base } = entry.data;
+  const head = await headOf(path);
+  if (head === undefined || head === entry.data.head || (await isArchived(context.repo, head, entry.data.archive?.commit))) return { entry, head };
+  const archive = await archiveIfAny({ repo: context.repo, lane, worktree: path, ...(context.now ? { now: context.now } : {}), ...(entry.data.archive ? { previous: entry.data.archive } : {}) });
+  if (!force) {
+    const report = await assessLoss({ repo: context.repo, lane: { ...lane, worktree: path }, base });
+    const refusal = refusalOf(report, lane, force);
+    if (refusal !== undefined) return { refusal, report, ...(archive ? { archive } : {}) };
+  }
+  return { entry: await context.journal.step(entry, 'remove-worktree', { ...(archive ? { archive } : {}), head }), head };
+};
+
+/**
+ * Remove the worktree (the archive exists and the checks passed), then the branch steps. The folder
+ * is proven again first; its HEAD is held (git's own HEAD.lock) from the last look until git has
+ * removed it, and the last HEAD seen is checked to be archived afterwards.
+ */
+export const continueFromRemove = async (context: TeardownContext, start: Entry): Promise<Continued> => {
+  let entry = start;
+  const { lane } = entry.data;
+  const location = await locateJudged(context.repo, entry.data);
+  if (location.unproven !== undefined) {
+    return refused(context, entry, { reason: `the folder of lane ${lane.name} is not provably its worktree (${location.unproven}): nothing was removed`, isForceable: false });
+  }
+  const proven = location.proven;
+  let lastHead: string | undefined;
+  if (proven) {
+    if (!(await lockHead(proven.adminDir, entry.id))) {
+      return refused(context, entry, { reason: `git holds the HEAD of lane ${lane.name}'s worktree (${proven.adminDir}/HEAD.lock): nothing was removed; try again`, isForceable: false });
+    }
+    entry = await context.journal.step(entry, 'remove-worktree', { headLock: proven.adminDir, worktree: proven.path });
+    crashPoint('teardown', 'head-locked');
+    const look = await lastLook(context, entry, proven.path);
+    if ('refusal' in look) {
+      await releaseHead(proven.adminDir, entry.id);
+      return refused(context, entry, look.refusal, { ...(look.archive ? { archive: look.archive } : {}), ...(look.report ? { report: look.report } : {}) });
+    }
+    entry = look.entry;
+    lastHead = look.head;
+    if (proven.relink === 'gitdir') await relinkWorktree(proven);
+  }
+  const removed = await removeWorktree(context.repo, location.path, true);
+  if (!removed.ok) {
+    if (proven) await releaseHead(proven.adminDir, entry.id);
+    const where = entry.data.archive ? `; the archive ${entry.data.archive.ref} holds its files` : '';
+    return refused(context, entry, { reason: `could not remove the worktree ${location.path}: ${removed.reason}${where}`, isForceable: false }, entry.data.archive ? { archive: entry.data.archive } : {});
+  }
+  const kept: string[] = [];
+  if (lastHead !== undefined && !(await isArchived(context.repo, lastHead, entry.data.archive?.commit)) && !(await isArchived(context.repo, lastHead, entry.data.branchTip))) {
+    kept.push(`commit ${lastHead.slice(0, 12)} kept as ${await keepReachable(context.repo, lane, lastHead)}`);
+  }
+  const result = await continueFromDeleteBranch(context, await stepTo(context, entry, 'delete-branch'));
+  return result.kind === 'removed' ? { ...result, kept: [...kept, ...result.kept] } : result;
+};
+
+/**
+ * From the kill step on: end the lane's processes — its recorded trees, the processes carrying its
+ * marker, and those working inside its worktree only once the folder is proven its own — judge
+ * again (nothing may change after this), archive again if anything changed, then remove. A
+ * recovery judges before it ends anything: a lane that gained work since is not touched.
  */
 export const continueFromKill = async (context: TeardownContext, entry: Entry): Promise<Continued & { report: LossReport }> => {
   const { repo } = context;
   const { lane, base, force } = entry.data;
   const location = await locateLane(repo, lane);
+  if (location.unproven !== undefined || (context.isRecovery === true && !force)) {
+    const report = await assessLoss({ repo, lane, base });
+    const refusal = refusalOf(report, lane, force);
+    if (refusal !== undefined) return { ...(await refused(context, entry, refusal)), report };
+  }
   const kill = await killLaneProcesses({
-    worktree: location.path,
     rootPids: await liveRoots(entry.data.roots),
+    marker: laneMarker(lane.worktree),
+    ...(location.proven ? { provenWorktree: location.proven.path } : {}),
     ...(context.graceMs === undefined ? {} : { graceMs: context.graceMs }),
   });
   const report = await assessLoss({ repo, lane, base });
   const archive = await archiveIfAny({ repo, lane, ...(context.now ? { now: context.now } : {}), ...(entry.data.archive ? { previous: entry.data.archive } : {}) });
-  const refusal =
-    kill.remaining.length > 0 ? `processes of lane ${lane.name} are still running: ${kill.remaining.join(', ')}` : refusalOf(report, lane, force);
-  if (refusal !== undefined) {
-    await context.journal.finish(entry);
-    return { kind: 'refused', reason: refusal, report, ...(archive ? { archive } : {}) };
-  }
+  const refusal: Refusal | undefined =
+    kill.remaining.length > 0 ? { reason: `processes of lane ${lane.name} are still running: ${kill.remaining.join(', ')}`, isForceable: false } : refusalOf(report, lane, force);
+  if (refusal !== undefined) return { ...(await refused(context, entry, refusal, archive ? { archive } : {})), report };
   const next = await stepTo(context, entry, 'remove-worktree', {
     ...(archive ? { archive } : {}),
     worktree: report.worktree,
+    ...(location.proven ? { adminDir: location.proven.adminDir } : {}),
+    ...(report.head ? { head: report.head } : {}),
     ...(report.branchTip ? { branchTip: report.branchTip } : {}),
     ...(report.headBranch ? { headBranch: report.headBranch } : {}),
   });
-  return { ...(await continueFromRemove(context, next)), report };
+  const result = await continueFromRemove(context, next);
+  return { ...result, report: result.kind === 'refused' && result.report ? result.report : report };
 };
 
 const newestArchiveOf = async (repo: Repo, name: string): Promise<ArchiveResult | undefined> => {
@@ -171,11 +281,14 @@ const newestArchiveOf = async (repo: Repo, name: string): Promise<ArchiveResult 
 /**
  * Tear a lane down (SPEC §7, git-and-process-safety §6), journaling each step before taking it:
  * `archive` (always, even when nothing would be lost; an unchanged lane reuses its newest archive),
- * then — unless the lane is locked, or work would be lost without `force` — `kill` (the whole
- * process tree and everything with its cwd in the worktree; the lane is judged and archived again
- * afterwards), `remove-worktree` (no `--force` unless only judged files block it; never `-f -f`),
- * `delete-branch` (compare-and-swap on the judged tip; another branch HEAD was on is kept) and
- * `forget` (the state record). A refusal removes nothing and does not touch the agent.
+ * then — unless the folder is not provably the lane's worktree, the lane is locked, or work would be
+ * lost without `force` — `kill` (the whole process tree, the processes carrying the lane's marker
+ * and everything with its cwd in the proven worktree; the lane is judged and archived again
+ * afterwards), `remove-worktree` (HEAD held by its lock from a last look until git removed it; no
+ * `--force` unless only judged files block it; never `-f -f`), `delete-branch` (compare-and-swap on
+ * the judged tip; another branch HEAD was on is kept) and `forget` (the state record). A refusal
+ * removes nothing and does not touch the agent. Older interrupted teardowns of the same lane are
+ * settled first (settle.ts); one a live process is running makes this one refuse.
  */
 export const teardownLane = async (input: TeardownInput): Promise<TeardownOutcome> => {
   const { repo, lane, base } = input;
@@ -190,6 +303,7 @@ export const teardownLane = async (input: TeardownInput): Promise<TeardownOutcom
     ...(input.now ? { now: input.now } : {}),
     ...(input.graceMs === undefined ? {} : { graceMs: input.graceMs }),
   };
+  const notices = await settleOlderTeardowns(journal, lane);
   const data: TeardownData = { lane, base, force: input.force === true, roots: await identify(input.rootPids ?? []) };
   let entry: Entry = await journal.begin('teardown', lane.name, 'archive', data);
   crashPoint('teardown', 'archive');
@@ -201,13 +315,19 @@ export const teardownLane = async (input: TeardownInput): Promise<TeardownOutcom
     const refusal = refusalOf(before, lane, data.force);
     if (refusal !== undefined) {
       await journal.finish(entry);
-      return { kind: 'refused', reason: refusal, report: before, ...(archive ? { archive } : {}) };
+      return { kind: 'refused', reason: refusal.reason, isForceable: refusal.isForceable, report: before, notices, ...(archive ? { archive } : {}) };
     }
-    entry = await stepTo(context, entry, 'kill', archive ? { archive } : {});
+    entry = await stepTo(context, entry, 'kill', {
+      ...(archive ? { archive } : {}),
+      ...(before.head ? { head: before.head } : {}),
+      ...(before.branchTip ? { branchTip: before.branchTip } : {}),
+    });
     destructive = true;
     const result = await continueFromKill(context, entry);
-    if (result.kind === 'refused') return { kind: 'refused', reason: result.reason, report: result.report, ...(result.archive ? { archive: result.archive } : {}) };
-    return { kind: 'removed', archive: result.archive, report: result.report, kept: result.kept };
+    if (result.kind === 'refused') {
+      return { kind: 'refused', reason: result.reason, isForceable: result.isForceable, report: result.report, notices, ...(result.archive ? { archive: result.archive } : {}) };
+    }
+    return { kind: 'removed', archive: result.archive, report: result.report, kept: result.kept, notices };
   } catch (error) {
     // Before the kill nothing was changed: the entry goes. After it, the entry stays so that the
     // next start (recoverTeardowns) finishes or reports the teardown.
