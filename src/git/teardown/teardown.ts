@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { laneMarker, type LaneRecord } from '../../core/lane.js';
 import { processStartTime } from '../../term/process-tree.js';
 import { crashPoint } from '../crash-point.js';
@@ -192,6 +193,24 @@ const lastLook = async (context: TeardownContext, entry: Entry, path: string): P
   return { entry: await context.journal.step(entry, 'remove-worktree', { ...(archive ? { archive } : {}), head }), head };
 };
 
+/** Tries after the worktree folder went but git could not delete its admin folder. */
+const ADMIN_RETRIES = 20;
+const ADMIN_RETRY_MS = 100;
+
+/**
+ * `git worktree remove`; when git deleted the folder but failed on the admin folder (a git process
+ * from outside was writing its index.lock there), the entry alone is removed again — the folder is
+ * gone, nothing more can be lost — until git succeeds or the tries run out.
+ */
+const removeUntilGone = async (repo: Repo, path: string): Promise<Awaited<ReturnType<typeof removeWorktree>>> => {
+  let removed = await removeWorktree(repo, path, true);
+  for (let attempt = 0; !removed.ok && attempt < ADMIN_RETRIES && !existsSync(path); attempt++) {
+    await new Promise((done) => setTimeout(done, ADMIN_RETRY_MS));
+    removed = await removeWorktree(repo, path, true);
+  }
+  return removed;
+};
+
 /**
  * Remove the worktree (the archive exists and the checks passed), then the branch steps. The folder
  * is proven again first; its HEAD is held (git's own HEAD.lock) from the last look until git has
@@ -221,7 +240,7 @@ export const continueFromRemove = async (context: TeardownContext, start: Entry)
     lastHead = look.head;
     if (proven.relink === 'gitdir') await relinkWorktree(proven);
   }
-  const removed = await removeWorktree(context.repo, location.path, true);
+  const removed = await removeUntilGone(context.repo, location.path);
   if (!removed.ok) {
     if (proven) await releaseHead(proven.adminDir, entry.id);
     const where = entry.data.archive ? `; the archive ${entry.data.archive.ref} holds its files` : '';
