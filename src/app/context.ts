@@ -6,6 +6,7 @@ import type { LaneRecord } from '../core/lane.js';
 import { checkGitVersion, discoverRepo, resolveBase, type Repo } from '../git/repo.js';
 import { assertLaneName, createLane } from '../git/lane-create.js';
 import { recoverMerges } from '../git/merge/index.js';
+import { Journal } from '../git/journal.js';
 import { StateStore } from '../git/state.js';
 import { recoverTeardowns } from '../git/teardown/index.js';
 import type { NewLaneRequest } from './controller.js';
@@ -83,6 +84,8 @@ export const newLane = async (
  * `skipTeardownOf`: `lanes rm` of that lane settles its own older entry. One line per entry.
  */
 export const recoverInterrupted = async (context: LanesContext, options: { skipTeardownOf?: string } = {}): Promise<string[]> => {
+  // Nothing interrupted (the usual case): nothing is locked, created or written.
+  if ((await new Journal(context.repo).interrupted()).length === 0) return [];
   const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
   return [
     ...(await recoverMerges(context.repo, context.stateStore).catch((error: unknown) => [`could not check interrupted merges: ${reason(error)}`])),

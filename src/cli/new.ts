@@ -1,5 +1,6 @@
 import { loadContext, newLane, reportRecovery } from '../app/context.js';
 import { readUiStatus } from '../app/ui-status.js';
+import { assertLaneName } from '../git/lane-create.js';
 import type { GlobalOptions } from './main.js';
 
 export interface NewOptions {
@@ -13,6 +14,8 @@ export interface NewOptions {
 /** `lanes new NAME`: create the worktree, branch and record; a running UI starts the agent. */
 export const runNew = async (global: GlobalOptions, name: string, options: NewOptions, cwd = process.cwd()): Promise<number> => {
   const context = await loadContext({ cwd, ...global, ...(options.base === undefined ? {} : { base: options.base }) });
+  // Bad input changes nothing: the name is checked before any recovery runs.
+  assertLaneName(name);
   await reportRecovery(context);
   const { lane, warnings } = await newLane(
     context,
