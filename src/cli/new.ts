@@ -13,6 +13,7 @@ export interface NewOptions {
 /** `lanes new NAME`: create the worktree, branch and record; a running UI starts the agent. */
 export const runNew = async (global: GlobalOptions, name: string, options: NewOptions, cwd = process.cwd()): Promise<number> => {
   const context = await loadContext({ cwd, ...global, ...(options.base === undefined ? {} : { base: options.base }) });
+  for (const notice of context.notices) process.stderr.write(`lanes: warning: ${notice}\n`);
   const { lane, warnings } = await newLane(
     context,
     {
