@@ -2,7 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../config/load.js';
-import { recordTrust, revokeTrust, type RepoFileTrust } from '../config/trust.js';
+import { describeCommands, recordTrust, revokeTrust } from '../config/trust.js';
 import { LanesError } from '../core/errors.js';
 import { discoverRepo } from '../git/repo.js';
 import type { GlobalOptions } from './main.js';
@@ -12,12 +12,6 @@ export interface TrustOptions {
   revoke?: boolean;
   json?: boolean;
 }
-
-/** The commands of the file, one per line, keys aligned. */
-export const describeCommands = (file: RepoFileTrust): string[] => {
-  const width = Math.max(...file.commands.map((entry) => entry.key.length));
-  return file.commands.map((entry) => `  ${entry.key.padEnd(width)}  ${entry.run}`);
-};
 
 /**
  * `lanes trust`: show which keys of the repository's `.lanes.json` define commands and what they

@@ -77,6 +77,12 @@ export const commandsOf = (file: ConfigFile): CommandEntry[] => {
   return entries;
 };
 
+/** The commands of the file, one per line, keys aligned. */
+export const describeCommands = (file: Pick<RepoFileTrust, 'commands'>): string[] => {
+  const width = Math.max(0, ...file.commands.map((entry) => entry.key.length));
+  return file.commands.map((entry) => `  ${entry.key.padEnd(width)}  ${entry.run}`);
+};
+
 /** The one line every refused or skipped repository command is reported with. */
 export const untrustedLine = (label: string, keys: readonly string[]): string =>
   `${label} defines commands (${keys.join(', ')}): run lanes trust to allow them`;
