@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ beforeAll(() => {
 
 const REPO_FILE = {
   setup: { run: ['touch "$LANES_TRUST_MARKS/setup-$LANES_LANE"'] },
-  verify: 'true',
+  verify: 'touch "$LANES_TRUST_MARKS/verify"',
   agents: { h: { command: '/bin/sh', args: ['-c', 'touch "$LANES_TRUST_MARKS/agent-h"; echo READY-h; exec sleep 600'] } },
 };
 
@@ -65,5 +65,32 @@ describe('the trust dialog at start (UI end to end)', () => {
     await waitFor(() => existsSync(join(marks, 'agent-h')), 5_000, 'the agent marker');
     const trust = JSON.parse(await readFile(join(current.env.XDG_CONFIG_HOME ?? '', 'lanes', 'trust.json'), 'utf8')) as { files: Record<string, unknown> };
     expect(Object.keys(trust.files)).toEqual([join(current.dir, '.lanes.json')]);
+  });
+
+  it('m refuses a merge while the verify command is untrusted, and the base stays where it was', async () => {
+    const current = await setup(['alpha'], { '.lanes.json': JSON.stringify(REPO_FILE) });
+    const marks = join(current.dir, '..', 'marks');
+    await mkdir(marks);
+    current.env.LANES_TRUST_MARKS = marks;
+    const git = (cwd: string, ...args: string[]) => run('git', args, { cwd, env: current.env });
+    const worktree = join(`${current.dir}.lanes`, 'alpha');
+    await writeFile(join(worktree, 'feature.txt'), 'a feature\n');
+    await git(worktree, 'add', 'feature.txt');
+    await git(worktree, 'commit', '-q', '-m', 'add a feature');
+    const before = (await git(current.dir, 'rev-parse', 'main')).stdout;
+    const driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitForText('Trust the commands of .lanes.json?');
+    driver.write('n');
+    await driver.waitForText('READY-alpha');
+    driver.write('m');
+    await driver.waitForText('Merge lane alpha');
+    await driver.waitForText('.lanes.json defines commands (setup.run, verify, agents.h)');
+    // Enter (merge) does nothing on a refusal; Esc closes.
+    driver.write('\r');
+    await driver.waitForText('Esc close');
+    driver.write('\x1b');
+    await driver.waitFor((s) => !s.includes('Merge lane'), 'the dialog closed');
+    expect((await git(current.dir, 'rev-parse', 'main')).stdout).toBe(before);
+    expect(existsSync(join(marks, 'verify'))).toBe(false);
   });
 });
