@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/load.js';
+import type { RepoFileTrust } from '../config/trust.js';
 import type { Config } from '../config/schema.js';
 import { resolveAgent, checkAgentCommand } from '../config/agent.js';
 import { buildKeymap, type Keymap } from '../core/keymap.js';
@@ -20,6 +21,12 @@ export interface LanesContext {
   /** The base branch and its tip now. */
   base: { branch: string; tip: string };
   env: NodeJS.ProcessEnv;
+  /** The repository's `.lanes.json` as judged for trust, when there is one. */
+  repoFile?: RepoFileTrust;
+  /** The configuration once the repository file is trusted; only while it is not. */
+  whenTrusted?: Config;
+  /** One-line notices from loading the configuration (ignored presets, an unusable trust file). */
+  notices: string[];
 }
 
 export interface ContextOptions {
@@ -39,7 +46,7 @@ export const loadContext = async (options: ContextOptions): Promise<LanesContext
   const env = options.env ?? process.env;
   await checkGitVersion();
   const repo = await discoverRepo(options.repo ?? options.cwd);
-  const { config } = await loadConfig({
+  const { config, repoFile, whenTrusted, notices } = await loadConfig({
     repoRoot: repo.mainWorktree,
     ...(options.config === undefined ? {} : { configFile: options.config }),
     flags: { ...(options.base === undefined ? {} : { base: options.base }), ...(options.theme === undefined ? {} : { theme: options.theme }) },
@@ -49,7 +56,7 @@ export const loadContext = async (options: ContextOptions): Promise<LanesContext
   const { keymap } = buildKeymap(config.keys);
   const base = await resolveBase(repo, config.base);
   const stateStore = new StateStore(repo, { branchPrefix: config.branchPrefix, baseFallback: base.branch, worktreeDir: config.worktreeDir });
-  return { repo, config, keymap, stateStore, base, env };
+  return { repo, config, keymap, stateStore, base, env, notices, ...(repoFile ? { repoFile } : {}), ...(whenTrusted ? { whenTrusted } : {}) };
 };
 
 /**
@@ -65,7 +72,11 @@ export const newLane = async (
   assertLaneName(request.name);
   const agent = resolveAgent(context.config, { ...(request.agent === undefined ? {} : { agent: request.agent }), ...(request.cmd === undefined ? {} : { cmd: request.cmd }) });
   await checkAgentCommand(agent, context.env);
-  return createLane({
+  const { untrusted } = context.config;
+  // The lane is made without the untrusted setup commands (branches, worktrees, copies and links
+  // run nothing); the one trust line says what was skipped.
+  const skipped = untrusted?.keys.includes('setup.run') ? [untrusted.line] : [];
+  const made = await createLane({
     repo: context.repo,
     config: context.config,
     store: context.stateStore,
@@ -76,6 +87,7 @@ export const newLane = async (
     ...(request.scope === undefined ? {} : { scope: request.scope }),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
+  return { lane: made.lane, warnings: [...skipped, ...made.warnings] };
 };
 
 /**

@@ -11,6 +11,7 @@ import type { Repo } from '../git/repo.js';
 import type { TerminalEvent, TerminalHost } from '../term/types.js';
 import type { Compositor } from '../ui/compositor.js';
 import { agentEnv } from './agent-env.js';
+import type { TrustOffer } from './trust-flow.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { Painter } from './painter.js';
 import { LaneRuntime } from './lane-runtime.js';
@@ -50,6 +51,8 @@ export interface ControllerDeps {
   /** Read a lane's diff for the `d` view (default: `laneDiff` from git). */
   readDiff?: (lane: LaneRecord) => Promise<LaneDiff>;
   now?: () => number;
+  /** The repository file's untrusted commands and how to trust them (the start-up dialog). */
+  trustOffer?: TrustOffer;
 }
 
 export interface NewLaneRequest {
@@ -169,9 +172,20 @@ export class Controller {
     );
   }
 
-  /** Start (or restart) a lane's agent at its pane's size. */
-  spawn(runtime: LaneRuntime, options: { resume?: boolean } = {}): void {
+  /**
+   * Start (or restart) a lane's agent at its pane's size. False when its agent is a preset of the
+   * untrusted repository file: it is held back (reported once, or again when asked explicitly)
+   * and starts at the next sync after the file is trusted.
+   */
+  spawn(runtime: LaneRuntime, options: { resume?: boolean; isExplicit?: boolean } = {}): boolean {
     const { record } = runtime;
+    const { untrusted } = this.deps.config;
+    if (untrusted && record.agent.kind === 'preset' && untrusted.agents.includes(record.agent.preset)) {
+      if (!runtime.isHeldBack || options.isExplicit) notify(this.deps.store, `lane ${record.name}: ${untrusted.line}`, 'warning');
+      runtime.isHeldBack = true;
+      return false;
+    }
+    runtime.isHeldBack = false;
     const launch = agentLaunch(record.agent, {
       ...(record.prompt === undefined ? {} : { prompt: record.prompt }),
       promptDelivered: record.promptDelivered ?? false,
@@ -197,6 +211,13 @@ export class Controller {
         this.updateStatus(runtime);
       });
     this.updateStatus(runtime);
+    return true;
+  }
+
+  /** Run with another configuration from now on (the repository file was trusted meanwhile). */
+  setConfig(config: Config): void {
+    this.deps.config = config;
+    this.compiledPatterns.clear();
   }
 
   private typePromptWhenReady(runtime: LaneRuntime, prompt: string): void {
@@ -266,8 +287,7 @@ export class Controller {
     if (this.deps.host.isPaused(name)) await this.deps.host.resume(name).catch(() => undefined);
     await this.deps.host.kill(name).catch(() => undefined);
     this.deps.host.release(name);
-    this.spawn(runtime);
-    notify(this.deps.store, `lane ${name}: agent restarted`);
+    if (this.spawn(runtime, { isExplicit: true })) notify(this.deps.store, `lane ${name}: agent restarted`);
   }
 
   private onTerminalEvent(event: TerminalEvent): void {

@@ -7,6 +7,7 @@ import { refusePausedInput } from './pause.js';
 import { handleFormKey, handleFormPaste } from './new-lane-form.js';
 import { handleMergeKey } from './merge-flow.js';
 import { handleTeardownKey } from './teardown-flow.js';
+import { handleTrustKey } from './trust-flow.js';
 import { selectLayout } from './selectors.js';
 import { notify, patchLane } from './store.js';
 
@@ -132,6 +133,10 @@ export class InputRouter {
     }
     if (overlay.kind === 'teardown') {
       handleTeardownKey(this.controller, event);
+      return;
+    }
+    if (overlay.kind === 'trust') {
+      handleTrustKey(this.controller, this.controller.deps.trustOffer, event);
       return;
     }
     if (overlay.kind === 'diff') {

@@ -14,6 +14,8 @@ export class LaneRuntime {
   pendingPrompt: string | undefined;
   /** The previous derived status kind, to notice busy → waiting. */
   lastStatusKind: string | undefined;
+  /** Its agent is a preset of the untrusted repository file: not started until that file is trusted. */
+  isHeldBack = false;
   private timers = new Set<NodeJS.Timeout>();
 
   constructor(public record: LaneRecord) {}

@@ -56,7 +56,10 @@ const replan = async (controller: Controller): Promise<void> => {
   try {
     const plan = await planMerge({ repo, lane: first, squash: current.squash });
     const summary = current.lanes.length > 1 ? [`${current.lanes.length} ready lanes, one after another: ${current.lanes.join(', ')}`, `first, ${first.name}:`, ...summarize(plan)] : summarize(plan);
-    update(controller, { phase: 'plan', summary, refusal: plan.refusal, uncommitted: plan.uncommitted.length });
+    // A merge never skips its verification silently: an untrusted verify refuses it.
+    const { untrusted } = controller.deps.config;
+    const refusal = plan.refusal ?? (untrusted?.keys.includes('verify') ? untrusted.line : undefined);
+    update(controller, { phase: 'plan', summary, refusal, uncommitted: plan.uncommitted.length });
   } catch (error) {
     update(controller, { phase: 'plan', refusal: error instanceof Error ? error.message : String(error) });
   }
@@ -92,7 +95,7 @@ export const handleMergeKey = (controller: Controller, key: KeyEvent): void => {
 const run = async (controller: Controller): Promise<void> => {
   const current = dialog(controller);
   const { repo, config, stateStore } = controller.deps;
-  if (!current || !repo) return;
+  if (!current || !repo || current.refusal) return;
   update(controller, { phase: 'running', output: [] });
   let output: string[] = [];
   const onVerifyOutput = (chunk: string): void => {

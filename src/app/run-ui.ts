@@ -13,6 +13,8 @@ import { publishStatuses, writeUiStatus } from './ui-status.js';
 import { isLanesError } from '../core/errors.js';
 import { createAppStore, notify } from './store.js';
 import { createTty, type Tty } from './tty.js';
+import { recordTrust } from '../config/trust.js';
+import { openTrust, type TrustOffer } from './trust-flow.js';
 
 /** State-file changes from `lanes new` are picked up after this much quiet (well under a second). */
 const STATE_DEBOUNCE_MS = 100;
@@ -56,6 +58,21 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     },
     theme.isMonochrome ? 0 : 3,
   );
+  const { repoFile, whenTrusted } = context;
+  const { untrusted } = context.config;
+  const trustOffer: TrustOffer | undefined =
+    repoFile && whenTrusted && untrusted
+      ? {
+          file: repoFile,
+          line: untrusted.line,
+          accept: async () => {
+            // Exactly the content shown (and loaded): a file edited since stays untrusted on disk.
+            await recordTrust(env, repoFile.path, repoFile.sha256);
+            context.config = whenTrusted;
+            return whenTrusted;
+          },
+        }
+      : undefined;
   // File activity feeds the controller, which is created after the wiring it reports to.
   let onFileActivity = (_lane: string): void => undefined;
   const overlaps = new OverlapWiring({
@@ -80,6 +97,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     ring: () => tty.stdout.write('\x07'),
     env,
     newLane: (request) => newLane(context, request),
+    ...(trustOffer ? { trustOffer } : {}),
   });
   requestPaint = () => controller.frames.request();
   onFileActivity = (lane) => controller.noteFileActivity(lane);
@@ -192,6 +210,9 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     if (recovered.length > 0) notify(store, recovered.join('; '), 'warning');
     if (load.recoveredFrom) notify(store, `lanes state was unreadable; backed up to ${load.recoveredFrom} and rebuilt from git`, 'warning');
     else if (options.greeting) notify(store, options.greeting);
+    if (context.notices.length > 0) notify(store, context.notices.join('; '), 'warning');
+    // Asked before any agent starts; "not now" keeps the repository's commands skipped.
+    if (trustOffer) openTrust(ctl, trustOffer);
     await ctl.sync();
 
     // Publish statuses for `lanes ls` while the UI runs: only when a status label changed, and at

@@ -119,8 +119,22 @@ export interface TeardownDialog {
   canForce?: boolean;
 }
 
+/** At start, when the repository's `.lanes.json` defines commands that are not trusted yet. */
+export interface TrustDialog {
+  kind: 'trust';
+  /** The file as shown (`.lanes.json`). */
+  label: string;
+  /** Its commands, one per line (`setup.run  npm install`). */
+  lines: string[];
+  /** Presets of the file that are ignored whatever the answer. */
+  ignored: string[];
+  phase: 'ask' | 'saving';
+  error: string | undefined;
+}
+
 export type Overlay =
   | { kind: 'help' }
+  | TrustDialog
   | TeardownDialog
   | MergeDialog
   | DiffOverlay

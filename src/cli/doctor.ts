@@ -40,11 +40,16 @@ export const runDoctor = async (global: GlobalOptions, cwd = process.cwd()): Pro
     const context = await loadContext({ cwd, ...global });
     checks.push({ ok: true, text: `repository ${context.repo.mainWorktree}, base ${context.base.branch}` });
     checks.push({ ok: true, text: 'configuration is valid' });
-    try {
-      await checkAgentCommand(resolveAgent(context.config, {}), context.env);
-      checks.push({ ok: true, text: `default agent '${context.config.defaultAgent}' found` });
-    } catch (error) {
-      checks.push({ ok: false, text: isLanesError(error) ? error.message : String(error), fix: 'set defaultAgent in your config to an installed agent' });
+    for (const notice of context.notices) checks.push({ ok: false, text: notice, fix: 'see "Trusting a repository\'s commands" in the README' });
+    const { untrusted } = context.config;
+    if (untrusted) checks.push({ ok: false, text: untrusted.line, fix: 'lanes trust (it shows what they run first)' });
+    if (!untrusted?.agents.includes(context.config.defaultAgent)) {
+      try {
+        await checkAgentCommand(resolveAgent(context.config, {}), context.env);
+        checks.push({ ok: true, text: `default agent '${context.config.defaultAgent}' found` });
+      } catch (error) {
+        checks.push({ ok: false, text: isLanesError(error) ? error.message : String(error), fix: 'set defaultAgent in your config to an installed agent' });
+      }
     }
     const { state, recoveredFrom } = await context.stateStore.load();
     if (recoveredFrom) checks.push({ ok: false, text: `state file was unreadable; backed up to ${recoveredFrom} and rebuilt`, fix: 'check the rebuilt lanes with lanes ls' });

@@ -9,6 +9,7 @@ import { runMerge } from './merge.js';
 import { runNew } from './new.js';
 import { runRestore, runRm } from './rm.js';
 import { runOverlaps } from './overlaps.js';
+import { runTrust } from './trust.js';
 import { runUiCommand } from './ui.js';
 import { version } from './version.js';
 
@@ -112,6 +113,14 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .description('files touched by more than one lane, and by the base since a lane forked')
     .option('--json', 'machine-readable output (documented in the README)')
     .action(async (options: { json?: boolean }) => setCode(await runOverlaps(program.opts<GlobalOptions>(), options)));
+
+  program
+    .command('trust')
+    .description("allow the commands of the repository's .lanes.json (setup.run, verify, its presets): shows them first")
+    .option('--yes', 'do not ask for confirmation')
+    .option('--revoke', 'take the trust back')
+    .option('--json', 'only report the file, its commands and whether they are trusted')
+    .action(async (options: { yes?: boolean; revoke?: boolean; json?: boolean }) => setCode(await runTrust(program.opts<GlobalOptions>(), options)));
 
   program
     .command('doctor')

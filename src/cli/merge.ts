@@ -15,6 +15,11 @@ export interface MergeCliOptions {
 /** `lanes merge NAME`: show the plan, ask (unless --yes), merge off-tree, verify, move the base. */
 export const runMerge = async (global: GlobalOptions, name: string, options: MergeCliOptions, cwd = process.cwd()): Promise<number> => {
   const context = await loadContext({ cwd, ...global });
+  for (const notice of context.notices) process.stderr.write(`lanes: warning: ${notice}\n`);
+  // A merge never skips its verification silently: an untrusted verify refuses the merge before
+  // anything is read or touched (--no-verify is the user's explicit choice).
+  const { untrusted } = context.config;
+  if (options.verify !== false && untrusted?.keys.includes('verify')) throw new LanesError(untrusted.line);
   await reportRecovery(context);
   const { state } = await context.stateStore.load();
   const lane = findLane(state.lanes, name);

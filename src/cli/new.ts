@@ -17,6 +17,7 @@ export const runNew = async (global: GlobalOptions, name: string, options: NewOp
   // Bad input changes nothing: the name is checked before any recovery runs.
   assertLaneName(name);
   await reportRecovery(context);
+  for (const notice of context.notices) process.stderr.write(`lanes: warning: ${notice}\n`);
   const { lane, warnings } = await newLane(
     context,
     {

@@ -7,7 +7,8 @@ import type { Config } from './schema.js';
 /**
  * The agent a new lane runs (`lanes new --agent PRESET | --cmd "COMMAND"`, or the new-lane form).
  * Neither given → `config.defaultAgent`. The preset's command, args and env are copied into the
- * spec so the lane keeps its agent when the configuration changes later.
+ * spec so the lane keeps its agent when the configuration changes later. A preset held back
+ * because the repository file is not trusted is refused with the one trust line.
  */
 export const resolveAgent = (config: Config, choice: { agent?: string; cmd?: string }): AgentSpec => {
   if (choice.agent !== undefined && choice.cmd !== undefined) {
@@ -19,6 +20,8 @@ export const resolveAgent = (config: Config, choice: { agent?: string; cmd?: str
   }
   const name = choice.agent ?? config.defaultAgent;
   const preset = Object.hasOwn(config.agents, name) ? config.agents[name] : undefined;
+  // A preset of an untrusted repository file: its command is not run (nor copied into a lane).
+  if (preset === undefined && config.untrusted?.agents.includes(name)) throw new LanesError(config.untrusted.line);
   if (preset === undefined) {
     throw new LanesError(`unknown agent preset '${name}': available: ${Object.keys(config.agents).join(', ')}`);
   }

@@ -1,15 +1,17 @@
 import { homedir } from 'node:os';
+import { realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { LanesError, usageError } from '../core/errors.js';
 import { branchPrefixProblem, worktreeDirProblem } from './checks.js';
 import { formatIssues } from './format-issues.js';
-import { readJsonFile } from './json-file.js';
-import { deepMerge, valueAt, type PlainObject } from './merge.js';
+import { parseJson, readJsonFile, readRegularFile } from './json-file.js';
+import { deepMerge, isPlainObject, valueAt, type PlainObject } from './merge.js';
 import { buildKeymap } from '../core/keymap.js';
 import { builtinPresets } from './presets.js';
-import { agentPresetSchema, configFileSchema, type Config } from './schema.js';
+import { agentPresetSchema, configFileSchema, type Config, type ConfigFile } from './schema.js';
 import { listThemes, themesDirectory } from './theme.js';
+import { commandsOf, isTrustedIn, lanesConfigDir, readTrust, sha256Of, untrustedLine, type RepoFileTrust } from './trust.js';
 
 export interface LoadConfigOptions {
   /** Root of the repository's main worktree; its `.lanes.json` is read when given. */
@@ -27,9 +29,16 @@ export interface LoadConfigOptions {
 }
 
 export interface LoadedConfig {
+  /** What lanes runs with: an untrusted repository file's commands are held back (`config.untrusted`). */
   config: Config;
   /** Absolute paths of the configuration files that were read, in merge order. */
   sources: string[];
+  /** The repository's `.lanes.json` as judged for trust, when there is one. */
+  repoFile?: RepoFileTrust;
+  /** The configuration once the repository file is trusted (from the same bytes); only when it is not yet. */
+  whenTrusted?: Config;
+  /** One-line notices for the user: ignored presets, an unusable trust file. */
+  notices: string[];
 }
 
 /** One layer of configuration: where it came from (as shown to the user) and what it says. */
@@ -60,11 +69,7 @@ export const defaultConfig = (env: NodeJS.ProcessEnv): Config => ({
 const homeOf = (env: NodeJS.ProcessEnv): string => (env.HOME ? env.HOME : homedir());
 
 /** `$XDG_CONFIG_HOME/lanes/config.json`; `~/.config/lanes/config.json` when unset or relative (XDG spec). */
-export const userConfigPath = (env: NodeJS.ProcessEnv): string => {
-  const xdg = env.XDG_CONFIG_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(homeOf(env), '.config');
-  return join(base, 'lanes', 'config.json');
-};
+export const userConfigPath = (env: NodeJS.ProcessEnv): string => join(lanesConfigDir(env), 'config.json');
 
 /** A path as shown in messages: relative to cwd when inside it, `~/…` when in the home folder. */
 const displayPath = (path: string, cwd: string, env: NodeJS.ProcessEnv): string => {
@@ -136,13 +141,21 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
   const layers: Layer[] = [];
   const sources: string[] = [];
 
-  const optionalFiles = [userConfigPath(env)];
-  if (options.repoRoot !== undefined) optionalFiles.push(resolve(cwd, options.repoRoot, '.lanes.json'));
-  for (const path of optionalFiles) {
-    const layer = await readLayer(path, displayPath(path, cwd, env));
-    if (layer) {
-      layers.push(layer);
-      sources.push(path);
+  const notices: string[] = [];
+  const userPath = userConfigPath(env);
+  const userLayer = await readLayer(userPath, displayPath(userPath, cwd, env));
+  if (userLayer) {
+    layers.push(userLayer);
+    sources.push(userPath);
+  }
+  let repo: RepoLayer | undefined;
+  if (options.repoRoot !== undefined) {
+    const known = Object.keys(valueAt(userLayer?.data ?? {}, ['agents']) ?? {});
+    repo = await readRepoLayer(resolve(cwd, options.repoRoot), { env, cwd, userPresets: known });
+    if (repo) {
+      layers.push(repo.layer);
+      sources.push(repo.trust.path);
+      notices.push(...repo.notices);
     }
   }
 
@@ -159,12 +172,81 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
     layers.push(parseLayer(FLAGS_LABEL, flags));
   }
 
-  let merged = defaultConfig(env) as unknown as PlainObject;
-  for (const layer of layers) merged = deepMerge(merged, layer.data);
-  const config = checkMerged(merged, layers);
+  const mergeAll = (all: readonly Layer[]): PlainObject => all.reduce((merged, layer) => deepMerge(merged, layer.data), defaultConfig(env) as unknown as PlainObject);
+  // Everything is validated as if trusted, so a file is never half accepted.
+  const config = checkMerged(mergeAll(layers), layers);
   const themes = await listThemes(options.themesDir ?? themesDirectory());
   if (!themes.includes(config.theme)) {
     throw new LanesError(`${blame(layers, ['theme'])}: theme: no theme named '${config.theme}' (available: ${themes.join(', ')})`);
   }
-  return { config, sources };
+  if (!repo) return { config, sources, notices };
+  const { trust } = repo;
+  if (trust.isTrusted) return { config, sources, notices, repoFile: trust };
+  // Held back: the values the other layers give setup.run and verify, and none of the file's presets.
+  const without = mergeAll(layers.map((layer) => (layer === repo.layer ? { ...layer, data: withoutCommands(layer.data) } : layer)));
+  const verify = valueAt(without, ['verify']) as string | undefined;
+  const agentNames = Object.keys(valueAt(repo.layer.data, ['agents']) ?? {});
+  const held: Config = {
+    ...config,
+    setup: { ...config.setup, run: valueAt(without, ['setup', 'run']) as string[] },
+    verify: verify === '' ? undefined : verify,
+    agents: Object.fromEntries(Object.entries(config.agents).filter(([name]) => !agentNames.includes(name))),
+    untrusted: { line: untrustedLine(trust.label, trust.keys), keys: trust.keys, agents: agentNames },
+  };
+  return { config: held, sources, notices, repoFile: trust, whenTrusted: config };
+};
+
+interface RepoLayer {
+  layer: Layer;
+  trust: RepoFileTrust;
+  notices: string[];
+}
+
+/** A repository layer without the keys that run something. */
+const withoutCommands = (data: PlainObject): PlainObject => {
+  const { agents: _agents, verify: _verify, setup, ...rest } = data;
+  if (!isPlainObject(setup)) return rest;
+  const { run: _run, ...keptSetup } = setup;
+  return { ...rest, setup: keptSetup };
+};
+
+/**
+ * The repository's `.lanes.json`: read safely (a regular file inside the repository, size-limited),
+ * validated, its presets that would replace a built-in or user preset ignored with a notice, and
+ * judged for trust by the sha256 of the exact bytes parsed.
+ */
+const readRepoLayer = async (root: string, options: { env: NodeJS.ProcessEnv; cwd: string; userPresets: string[] }): Promise<RepoLayer | undefined> => {
+  // The trust record names the file by its real folder, however the repository was reached.
+  const realRoot = await realpath(root).catch(() => root);
+  const path = join(realRoot, '.lanes.json');
+  const label = displayPath(path, options.cwd, options.env);
+  const bytes = await readRegularFile(path, label, { root: realRoot });
+  if (bytes === undefined) return undefined;
+  const layer = parseLayer(label, parseJson(bytes.toString('utf8'), label));
+  const notices: string[] = [];
+  const ignored: string[] = [];
+  const agents = valueAt(layer.data, ['agents']);
+  if (isPlainObject(agents)) {
+    const builtin = Object.keys(builtinPresets(options.env));
+    const kept: PlainObject = {};
+    for (const [name, preset] of Object.entries(agents)) {
+      const owner = builtin.includes(name) ? 'the built-in' : options.userPresets.includes(name) ? 'your' : undefined;
+      if (owner === undefined) Object.defineProperty(kept, name, { value: preset, enumerable: true, writable: true, configurable: true });
+      else {
+        ignored.push(`agents.${name}`);
+        notices.push(`${label}: agents.${name} ignored: a repository cannot change ${owner} preset '${name}' (give it another name)`);
+      }
+    }
+    layer.data = { ...layer.data, agents: kept };
+  }
+  const commands = commandsOf(layer.data as ConfigFile);
+  const keys = [...new Set(commands.map((entry) => entry.key))];
+  const sha256 = sha256Of(bytes);
+  let isTrusted = commands.length === 0;
+  if (!isTrusted) {
+    const store = await readTrust(options.env);
+    if (store.problem !== undefined) notices.push(store.problem);
+    isTrusted = isTrustedIn(store, path, sha256);
+  }
+  return { layer, notices, trust: { path, label, sha256, commands, keys, ignored, isTrusted } };
 };

@@ -78,4 +78,10 @@ export interface Config {
   maxFps: number;
   scrollback: number;
   notify: 'bell' | 'none';
+  /**
+   * The repository file's commands lanes holds back because that file is not trusted
+   * (`lanes trust`): they are not in `setup.run`, `verify` or `agents` above. `line` is what a
+   * refused or skipped command reports; `agents` are the held-back presets' names.
+   */
+  untrusted?: { line: string; keys: string[]; agents: string[] };
 }

@@ -9,6 +9,7 @@ import { NewLaneForm } from './NewLaneForm.js';
 import { OverlapPanel } from './OverlapPanel.js';
 import { MergeDialog } from './MergeDialog.js';
 import { TeardownDialog } from './TeardownDialog.js';
+import { TrustDialog } from './TrustDialog.js';
 import { PaneFrame } from './PaneFrame.js';
 import { keyLabel } from '../core/keymap.js';
 import { truncate } from './text.js';
@@ -36,6 +37,7 @@ export const App = () => {
   else if (overlay?.kind === 'overlaps') body = <OverlapPanel width={cols} height={areaHeight} />;
   else if (overlay?.kind === 'merge') body = <MergeDialog width={cols} height={areaHeight} />;
   else if (overlay?.kind === 'teardown') body = <TeardownDialog width={cols} height={areaHeight} />;
+  else if (overlay?.kind === 'trust') body = <TrustDialog width={cols} height={areaHeight} />;
   else if (overlay?.kind === 'diff') body = <DiffView width={cols} height={areaHeight} />;
   else if (layout.tooSmall) {
     body = (

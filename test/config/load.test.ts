@@ -60,10 +60,10 @@ describe('loadConfig: merging', () => {
       maxFps: 20,
       branchPrefix: 'r/',
       setup: { symlink: ['node_modules'] },
-      agents: { robot: { env: { B: 'repo' } } },
       defaultAgent: 'robot',
     });
-    const extra = await writeFileIn(join(t.root, 'extra.json'), { maxFps: 40, theme: 'light', setup: { copy: ['a', 'b'] } });
+    // A repository may not change a user preset (see trust.test.ts); a --config file may.
+    const extra = await writeFileIn(join(t.root, 'extra.json'), { maxFps: 40, theme: 'light', setup: { copy: ['a', 'b'] }, agents: { robot: { env: { B: 'extra' } } } });
     const { config, sources } = await t.load({ configFile: extra, flags: { theme: 'dark', base: 'develop' } });
     expect(sources).toEqual([t.userFile, t.repoFile, extra]);
     expect(config.theme).toBe('dark');
@@ -77,7 +77,7 @@ describe('loadConfig: merging', () => {
       ...builtinPresets({}).claude,
       args: ['--model', 'opus'],
     });
-    expect(config.agents.robot).toEqual({ command: 'robot', env: { A: 'user', B: 'repo' } });
+    expect(config.agents.robot).toEqual({ command: 'robot', env: { A: 'user', B: 'extra' } });
     expect(Object.keys(config.agents)).toEqual(['shell', 'claude', 'codex', 'aider', 'gemini', 'opencode', 'robot']);
   });
 
