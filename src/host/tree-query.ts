@@ -152,3 +152,17 @@ export const uiProcessTreeOf = async (repoCommonDir: string, laneName: string, e
   const checked = await Promise.all(unique.map(async (entry) => (entry.pid !== process.pid && (await processStartTime(entry.pid)) === entry.startTime ? entry : undefined)));
   return checked.filter((entry): entry is ProcessIdentity => entry !== undefined);
 };
+
+/**
+ * Remove the sockets of the UI `uiPid`, which is gone (the launcher calls this after its UI
+ * ended, so a UI killed outright leaves nothing in the runtime folder).
+ */
+export const removeUiSockets = async (dirs: readonly string[], uiPid: number): Promise<void> => {
+  for (const dir of dirs) {
+    if (!(await isPrivateDir(dir))) continue;
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const path = join(dir, name);
+      if (SOCKET_NAME.exec(name)?.[2] === String(uiPid) && (await isSocketFile(path))) await unlink(path).catch(() => undefined);
+    }
+  }
+};
