@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import type { LaneRecord } from '../core/lane.js';
 import { processesInside } from '../git/teardown/index.js';
-import { markedProcesses, readProcessStat } from '../term/process-tree.js';
+import { markedProcesses, readProcessStat, type ProcessStat } from '../term/process-tree.js';
 
 /** Pids named in a notice; more are counted, the footer has one line. */
 const MAX_LISTED = 5;
@@ -24,12 +24,12 @@ export const leftoverLines = async (lanes: readonly LaneRecord[]): Promise<strin
       const marked = await markedProcesses(`LANES_WORKTREE=${lane.worktree}`);
       // Children of this UI (none should exist yet) are its own.
       const stats = await Promise.all([...new Set([...inside, ...marked])].sort((a, b) => a - b).map(readProcessStat));
-      const found = stats.filter((stat) => stat !== undefined && stat.ppid !== process.pid);
+      const found = stats.filter((stat): stat is ProcessStat => stat !== undefined && stat.ppid !== process.pid);
       if (found.length === 0) return undefined;
       const one = found.length === 1;
-      const pids = found.slice(0, MAX_LISTED).map((stat) => stat!.pid);
+      const pids = found.slice(0, MAX_LISTED).map((stat) => stat.pid);
       const more = found.length > MAX_LISTED ? ` and ${found.length - MAX_LISTED} more` : '';
-      const names = [...new Set(found.map((stat) => stat!.comm))].join(', ');
+      const names = [...new Set(found.map((stat) => stat.comm))].join(', ');
       return `${found.length} process${one ? '' : 'es'} from an earlier session still run${one ? 's' : ''} in lane ${lane.name} (pid${one ? '' : 's'} ${pids.join(', ')}${more}): ${names}`;
     }),
   );
