@@ -2,12 +2,14 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { loadTheme, themesDirectory } from '../config/theme.js';
 import { createLocalHost } from '../host/local-host.js';
+import { serveProcessTrees, type TreeService } from '../host/tree-query.js';
 import type { TerminalHost } from '../term/types.js';
 import { mountChrome } from '../ui/chrome.js';
 import { Compositor } from '../ui/compositor.js';
 import { newLane, recoverInterrupted, type LanesContext } from './context.js';
 import { Controller } from './controller.js';
 import { OverlapWiring } from './overlap-wiring.js';
+import { leftoverLines } from './leftovers.js';
 import { InputRouter } from './input-router.js';
 import { publishStatuses, writeUiStatus } from './ui-status.js';
 import { isLanesError } from '../core/errors.js';
@@ -15,6 +17,7 @@ import { createAppStore, notify } from './store.js';
 import { createTty, type Tty } from './tty.js';
 import { recordTrust } from '../config/trust.js';
 import { openTrust, type TrustOffer } from './trust-flow.js';
+import { onLauncherGone } from './launcher-link.js';
 
 /** State-file changes from `lanes new` are picked up after this much quiet (well under a second). */
 const STATE_DEBOUNCE_MS = 100;
@@ -110,6 +113,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
   let stateTimer: NodeJS.Timeout | undefined;
   let isClosing = false;
   let missingTimer: NodeJS.Timeout | undefined;
+  let trees: TreeService | undefined;
 
   const close = async (code: number): Promise<void> => {
     if (isClosing) return;
@@ -127,8 +131,9 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     process.off('SIGCONT', onContinue);
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
+    unlinkLauncher();
     try {
-      await Promise.all([ctl.shutdown(), overlaps.dispose()]);
+      await Promise.all([ctl.shutdown(), overlaps.dispose(), trees?.close()]);
     } finally {
       chrome.unmount();
       tty.restore();
@@ -166,6 +171,12 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     void close(70);
   };
 
+  // The launcher was killed (kill -9): the shell has the terminal back. Give it back in the state
+  // the user left it first, then end the agents and resume what was paused, as on SIGHUP.
+  const unlinkLauncher = onLauncherGone(() => {
+    tty.restore();
+    void close(129);
+  });
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   process.on('SIGINT', onSignal);
@@ -204,9 +215,17 @@ export const runUi = async (options: UiOptions): Promise<number> => {
       if (!isClosing) void ctl.checkMissing();
     }, MISSING_CHECK_MS);
     missingTimer.unref();
+    // `lanes rm` from a shell asks for a lane's process tree here (descendants that left the worktree).
+    trees = await serveProcessTrees(context.repo.commonDir, (lane) => host.processTree(lane)).catch(() => undefined);
+    if (trees === undefined) notify(store, 'no private runtime folder for lanes: lanes rm from a shell ends only what works in the worktree', 'warning');
+    if (isClosing) void trees?.close();
 
     // Operations a crash interrupted are finished or rolled back before anything else.
-    const recovered = await recoverInterrupted(context);
+    const recovered = [
+      ...(await recoverInterrupted(context)),
+      // Before any agent starts: what still runs in a lane is not ours (reported, never ended).
+      ...(await leftoverLines((await context.stateStore.load()).state.lanes).catch(() => [])),
+    ];
     if (recovered.length > 0) notify(store, recovered.join('; '), 'warning');
     if (load.recoveredFrom) notify(store, `lanes state was unreadable; backed up to ${load.recoveredFrom} and rebuilt from git`, 'warning');
     else if (options.greeting) notify(store, options.greeting);

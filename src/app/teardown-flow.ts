@@ -33,8 +33,9 @@ const run = async (controller: Controller, force: boolean): Promise<void> => {
   controller.store.setState({ overlay: { ...current, phase: 'running' } });
   // Nothing is stopped to judge: the library decides (and archives) first, and ends the agent's
   // whole tree and anything else working in the worktree only once it goes ahead.
-  const agentPid = controller.host.pid(lane.name);
-  const outcome = await teardownLane({ repo, lane, base: lane.base, stateStore, force, ...(agentPid === undefined ? {} : { rootPids: [agentPid] }) }).catch((error: unknown) => ({
+  // The agent's whole tree as the host knows it: descendants that left the worktree too.
+  const rootPids = (await controller.host.processTree(lane.name).catch(() => [])).map((entry) => entry.pid);
+  const outcome = await teardownLane({ repo, lane, base: lane.base, stateStore, force, rootPids }).catch((error: unknown) => ({
     kind: 'refused' as const,
     reason: error instanceof Error ? error.message : String(error),
     report: undefined,

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { linkLauncher } from '../app/launcher-link.js';
 import { RESTORE_SEQUENCE } from '../app/tty.js';
+import { removeUiSockets } from '../host/tree-query.js';
 import { PAUSE_LEDGER_ENV, claimLedgerPath, ledgerDirs, ledgerPath, thawLedger, thawOrphanedLedgers } from '../term/pause-ledger.js';
 
 /** Marks the UI process started by the launcher below. */
@@ -37,7 +39,9 @@ const launch = async (argv: string[]): Promise<number> => {
   const dir = dirs[0];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...argv], {
-      stdio: 'inherit',
+      // The IPC channel is the UI's way to notice this launcher's death, SIGKILL included (see
+      // app/launcher-link.ts); no messages go over it.
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, [CHILD_MARK]: '1', ...(dir === undefined ? {} : { [PAUSE_LEDGER_ENV]: dir }) },
     });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
@@ -51,6 +55,8 @@ const launch = async (argv: string[]): Promise<number> => {
     process.stdout.on('error', () => undefined);
     process.stderr.on('error', () => undefined);
     const ended = async (code: number | null, signal: NodeJS.Signals | null): Promise<void> => {
+      // A process the UI left behind may hold the UI's end: the launcher must not wait for it.
+      if (child.connected) child.disconnect();
       if (signal !== null) {
         try {
           process.stdout.write(RESTORE_SEQUENCE);
@@ -62,6 +68,7 @@ const launch = async (argv: string[]): Promise<number> => {
       // After a clean exit the UI has resumed everything and the ledger is gone; otherwise the
       // processes it stopped get SIGCONT (each checked to be the same process).
       const resumed = dir === undefined || child.pid === undefined ? 0 : await thawLedger(ledgerPath(dir, process.pid, child.pid));
+      if (child.pid !== undefined) await removeUiSockets(dirs, child.pid);
       const thawed = resumed > 0 ? `; ${resumed} paused process${resumed === 1 ? ' was' : 'es were'} resumed` : '';
       if (signal === null) {
         if (resumed > 0) process.stderr.write(`lanes: the UI ended with code ${code ?? 1}${thawed}\n`);
@@ -88,6 +95,7 @@ const run = async (): Promise<void> => {
     return;
   }
   delete process.env[CHILD_MARK];
+  linkLauncher();
   claimLedgerPath();
   // Loaded only here: the launcher stays a small process (no Ink, React or terminals in it).
   const { main } = await import('./main.js');

@@ -3,6 +3,7 @@ import { findLane } from '../app/merge-text.js';
 import { LanesError } from '../core/errors.js';
 import { shellQuote } from '../core/shell-quote.js';
 import { describeLoss, restoreLane, teardownLane } from '../git/teardown/index.js';
+import { uiProcessTreeOf } from '../host/tree-query.js';
 import type { GlobalOptions } from './main.js';
 
 /**
@@ -13,7 +14,9 @@ export const runRm = async (global: GlobalOptions, name: string, options: { forc
   const context = await loadContext({ cwd, ...global });
   await reportRecovery(context, { skipTeardownOf: name });
   const lane = findLane((await context.stateStore.load()).state.lanes, name);
-  const outcome = await teardownLane({ repo: context.repo, lane, base: lane.base, stateStore: context.stateStore, ...(options.force ? { force: true } : {}) });
+  // A running UI knows the agent's tree, descendants that left the worktree included.
+  const rootPids = (await uiProcessTreeOf(context.repo.commonDir, lane.name)).map((entry) => entry.pid);
+  const outcome = await teardownLane({ repo: context.repo, lane, base: lane.base, stateStore: context.stateStore, rootPids, ...(options.force ? { force: true } : {}) });
   for (const notice of outcome.notices) process.stderr.write(`lanes: ${notice}\n`);
   if (outcome.kind === 'refused') {
     if (outcome.isForceable) for (const line of describeLoss(outcome.report, lane)) process.stderr.write(`  ${line}\n`);

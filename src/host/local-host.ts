@@ -2,7 +2,7 @@ import type { ScreenFrame } from '../core/screen.js';
 import { LanesError } from '../core/errors.js';
 import { LaneTerminal } from '../term/lane-terminal.js';
 import { PauseLedger } from '../term/pause-ledger.js';
-import type { StoppedProcess } from '../term/process-tree.js';
+import type { ProcessIdentity, StoppedProcess } from '../term/process-tree.js';
 import type { Disposable, SpawnRequest, TerminalEvent, TerminalHost, TerminalModes } from '../term/types.js';
 
 /**
@@ -75,6 +75,10 @@ export class LocalHost implements TerminalHost {
   onEvent(listener: (event: TerminalEvent) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  async processTree(id: string): Promise<ProcessIdentity[]> {
+    return (await this.terminals.get(id)?.processTree()) ?? [];
   }
 
   running(): string[] {

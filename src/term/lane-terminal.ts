@@ -4,13 +4,14 @@ import type { ScreenFrame } from '../core/screen.js';
 import { ExitWaiters } from './exit-waiters.js';
 import { FlowControl, type FlowControlOptions, type FlowStats } from './flow-control.js';
 import { endGroup, signalGroup } from './process-group.js';
+import { endTree } from './tree-end.js';
 import { holdSlave, releaseSlave } from './slave-hold.js';
 import { ScreenSnapshot } from './snapshot.js';
 import { findSpawnProblem, parseHelperFailure } from './spawn-check.js';
 import type { SpawnRequest, TerminalEvent, TerminalModes } from './types.js';
 import { MIN_COLS, MIN_ROWS, clampSize, cleanTitle } from './terminal-limits.js';
 import { readModes } from './terminal-modes.js';
-import type { StoppedProcess } from './process-tree.js';
+import { identifyTree, processStartTime, type ProcessIdentity, type StoppedProcess } from './process-tree.js';
 import { TreePause } from './tree-pause.js';
 import { useCurrentWidths } from './unicode-width.js';
 
@@ -56,6 +57,10 @@ export class LaneTerminal {
   private readonly exits = new ExitWaiters(() => this.isRunning);
   private killing: Promise<void> | undefined;
   private readonly treePause: TreePause;
+  /** The agent as pid and start time, read right after the spawn (see processTree). */
+  private root: Promise<ProcessIdentity | undefined> = Promise.resolve(undefined);
+  /** Processes found in the agent's tree so far (see processTree). */
+  private seen: ProcessIdentity[] = [];
   /** The size the PTY has; the emulator's runs ahead of it while the agent is paused. */
   private ptySize = { cols: 0, rows: 0 };
 
@@ -110,6 +115,8 @@ export class LaneTerminal {
     this.state = 'running';
     this.ptySize = { cols: this.terminal.cols, rows: this.terminal.rows };
     this.slaveFd = holdSlave(this.pty);
+    const { pid } = this.pty;
+    this.root = processStartTime(pid).then((startTime) => (startTime === undefined ? undefined : { pid, startTime }));
     this.subscriptions.push(
       this.pty.onData((data) => this.receive(data as unknown as Buffer)),
       this.pty.onExit(({ exitCode, signal }) => this.handleExit(exitCode, signal ?? 0)),
@@ -198,8 +205,33 @@ export class LaneTerminal {
   kill(): Promise<void> {
     const pid = this.pid;
     if (pid === undefined) return Promise.resolve();
-    this.killing ??= endGroup(pid, { waitForExit: (ms) => this.exits.wait(ms), afterSignals: () => this.treePause.resume() });
+    this.killing ??= this.endAll(pid);
     return this.killing;
+  }
+
+  /**
+   * The agent's whole tree (see endTree): descendants in a session of their own and processes
+   * carrying the lane's environment marker, not only its process group.
+   */
+  private async endAll(pid: number): Promise<void> {
+    const options = { waitForExit: (ms: number) => this.exits.wait(ms), afterSignals: () => this.treePause.resume() };
+    const root = await this.root;
+    if (root === undefined || root.pid !== pid) return endGroup(pid, options);
+    const marker = laneMarker(this.request.env);
+    await endTree(root, { ...options, known: this.seen, ...(marker === undefined ? {} : { marker }) });
+  }
+
+  /**
+   * The lane's processes now: the agent while it is the same process, its descendants (setsid'd
+   * ones included), its session, every process holding the lane's environment marker, and those
+   * found before that still run — each with its start time. Also after the agent exited.
+   */
+  async processTree(): Promise<ProcessIdentity[]> {
+    const root = await this.root;
+    if (root === undefined) return [];
+    const found = await identifyTree(root, laneMarker(this.request.env), this.seen);
+    this.seen = found.filter((entry) => entry.pid !== root.pid);
+    return found;
   }
 
   frame(scrollOffset = 0): ScreenFrame {

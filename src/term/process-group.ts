@@ -24,9 +24,9 @@ export const signalGroup = (pgid: number, signal: NodeJS.Signals, isLeaderAlive 
  * their tool subprocesses on SIGTERM; 3 s covers that on a loaded 2-core machine (the
  * process-safety notes measured 3–5 s as enough), while a user closing a lane should not wait longer.
  */
-const KILL_GRACE_MS = 3_000;
+export const KILL_GRACE_MS = 3_000;
 /** After SIGKILL the exit is reported once the kernel reaped the process: 1 s is ample. */
-const KILL_CONFIRM_MS = 1_000;
+export const KILL_CONFIRM_MS = 1_000;
 
 export interface EndGroupOptions {
   /** True when the leader exited within `ms`. */

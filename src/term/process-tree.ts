@@ -34,11 +34,14 @@ export interface ProcessStat {
   startTime: number;
 }
 
-/** A process lanes stopped, with its start time so a reused pid is never signalled later. */
-export interface StoppedProcess {
+/** One process, named by its pid and start time together, so a reused pid is never mistaken for it. */
+export interface ProcessIdentity {
   pid: number;
   startTime: number;
 }
+
+/** A process lanes stopped, with its start time so a reused pid is never signalled later. */
+export type StoppedProcess = ProcessIdentity;
 
 /**
  * Parse a `/proc/<pid>/stat` line. The command name sits in parentheses and may itself contain
@@ -74,6 +77,9 @@ interface ProcessEntry {
   ppid: number;
   /** Session id; unknown where `ps` was used. */
   session: number | undefined;
+  /** Start time and state; unknown where `ps` was used. */
+  startTime?: number;
+  state?: string;
 }
 
 /** Every process of the system with its parent: `/proc` on Linux, `ps` elsewhere. */
@@ -81,7 +87,7 @@ const listProcesses = async (): Promise<ProcessEntry[]> => {
   if (hasProc()) {
     const names = await readdir('/proc').catch(() => [] as string[]);
     const stats = await Promise.all(names.filter((name) => /^\d+$/.test(name)).map((name) => readProcessStat(Number(name))));
-    return stats.flatMap((stat) => (stat === undefined ? [] : [{ pid: stat.pid, ppid: stat.ppid, session: stat.session }]));
+    return stats.flatMap((stat) => (stat === undefined ? [] : [{ pid: stat.pid, ppid: stat.ppid, session: stat.session, startTime: stat.startTime, state: stat.state }]));
   }
   const { stdout } = await run('ps', ['-A', '-o', 'pid=,ppid='], { maxBuffer: 16 * 1024 * 1024 });
   return stdout.split('\n').flatMap((line) => {
@@ -248,4 +254,58 @@ export const thawTree = async (stopped: readonly StoppedProcess[], rootPid: numb
   send(-rootPid, 'SIGCONT');
   send(rootPid, 'SIGCONT');
   for (const pid of await treeIn(await listProcesses(), rootPid, marker)) send(pid, 'SIGCONT');
+};
+
+const isDead = (state: string | undefined): boolean => state === 'Z' || state === 'X' || state === 'x';
+
+/** lanes' own process and the processes it runs under (the launcher, a shell): never in a lane's tree. */
+const ownLine = (table: readonly ProcessEntry[]): Set<number> => {
+  const byPid = new Map(table.map((entry) => [entry.pid, entry]));
+  const own = new Set<number>();
+  for (let pid: number | undefined = process.pid; pid !== undefined && pid > 1 && !own.has(pid); pid = byPid.get(pid)?.ppid) own.add(pid);
+  return own;
+};
+
+/**
+ * The live processes of an agent's tree, each with its start time: the agent `root` (while it is
+ * still that process), its descendants (setsid'd ones included), the members of its session and
+ * — given `marker` — every process whose environment holds it; and the live processes of `known`
+ * (the same pid and start time) with their descendants, so that processes found once are still
+ * found after their parent exited. A root pid that now names another process contributes no
+ * descendants and no session. lanes itself and its ancestors are never included.
+ */
+export const identifyTree = async (root: ProcessIdentity, marker?: string, known: readonly ProcessIdentity[] = []): Promise<ProcessIdentity[]> => {
+  const table = await listProcesses();
+  const byPid = new Map(table.map((entry) => [entry.pid, entry]));
+  const startOf = async (pid: number): Promise<number | undefined> => byPid.get(pid)?.startTime ?? (await processStartTime(pid));
+  const rootNow = byPid.has(root.pid) ? await startOf(root.pid) : undefined;
+  const isRootReused = rootNow !== undefined && rootNow !== root.startTime;
+  const candidates = new Set<number>();
+  if (!isRootReused) {
+    if (rootNow !== undefined) candidates.add(root.pid);
+    for (const pid of await treeIn(table, root.pid, marker)) candidates.add(pid);
+  } else if (marker !== undefined) {
+    for (const pid of await treeIn(table, -1, marker)) candidates.add(pid);
+  }
+  for (const entry of known) {
+    if ((await startOf(entry.pid)) !== entry.startTime) continue;
+    candidates.add(entry.pid);
+    for (const pid of descendantsIn(table, entry.pid)) candidates.add(pid);
+  }
+  const own = ownLine(table);
+  const found: ProcessIdentity[] = [];
+  for (const pid of candidates) {
+    if (own.has(pid) || isDead(byPid.get(pid)?.state)) continue;
+    const startTime = await startOf(pid);
+    if (startTime !== undefined) found.push({ pid, startTime });
+  }
+  return found;
+};
+
+/** Live processes (not lanes itself nor its ancestors) whose environment holds `marker` (Linux). */
+export const markedProcesses = async (marker: string): Promise<number[]> => {
+  const table = await listProcesses();
+  const own = ownLine(table);
+  const dead = new Set(table.filter((entry) => isDead(entry.state)).map((entry) => entry.pid));
+  return (await treeIn(table, -1, marker)).filter((pid) => !own.has(pid) && !dead.has(pid));
 };

@@ -1,4 +1,5 @@
 import type { ScreenFrame } from '../core/screen.js';
+import type { ProcessIdentity } from './process-tree.js';
 
 /** Everything needed to start one lane's agent in a terminal. Plain data (crosses a socket in §8). */
 export interface SpawnRequest {
@@ -78,6 +79,12 @@ export interface TerminalHost {
   onEvent(listener: (event: TerminalEvent) => void): Disposable;
   /** The agent's process id (its process group), when it runs; for teardown to end its tree. */
   pid(id: string): number | undefined;
+  /**
+   * The lane's processes, each as pid and start time: the agent, its descendants (setsid'd ones
+   * included), its session and whatever carries the lane's environment, also after the agent
+   * exited. Empty for an unknown lane. `lanes rm` asks for it (see host/tree-query.ts).
+   */
+  processTree(id: string): Promise<ProcessIdentity[]>;
   /** Ids of terminals whose agent is running. */
   running(): string[];
   /** End every agent (paused ones included, see kill) and release everything. */

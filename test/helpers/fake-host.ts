@@ -55,6 +55,10 @@ export class FakeHost implements TerminalHost {
     return undefined;
   }
 
+  processTree(): Promise<Array<{ pid: number; startTime: number }>> {
+    return Promise.resolve([]);
+  }
+
   isPaused(id: string): boolean {
     return this.paused.has(id);
   }

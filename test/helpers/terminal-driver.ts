@@ -14,6 +14,11 @@ export interface DriverOptions {
   env: Record<string, string>;
   cols?: number;
   rows?: number;
+  /**
+   * A node script that leads the terminal's session and runs lanes as its child, the way a shell
+   * does (see session-leader.js); without it lanes' launcher leads the session itself.
+   */
+  via?: string;
 }
 
 /**
@@ -30,11 +35,14 @@ export class TerminalDriver {
   readonly exited: Promise<{ code: number; signal: number }>;
   private pendingWrites = 0;
 
+  private readonly via: string | undefined;
+
   constructor(options: DriverOptions) {
+    this.via = options.via;
     const cols = options.cols ?? 120;
     const rows = options.rows ?? 40;
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
-    this.pty = spawnPty(process.execPath, [LANES_BIN, ...options.args], {
+    this.pty = spawnPty(process.execPath, [...(options.via === undefined ? [] : [options.via, process.execPath]), LANES_BIN, ...options.args], {
       name: 'xterm-256color',
       cols,
       rows,
@@ -110,13 +118,14 @@ export class TerminalDriver {
     this.term.resize(cols, rows);
   }
 
-  /** The UI process: the launcher's (the pty's) child running node. */
+  /** The UI process: the launcher's child running node. */
   uiPid(): number {
-    const launcher = this.pty.pid;
-    const children = readFileSync(`/proc/${launcher}/task/${launcher}/children`, 'utf8').trim().split(/\s+/).map(Number);
-    const pid = children.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('entry.js'));
-    if (!pid) throw new Error(`no UI child under ${launcher}: ${children.join(',')}`);
-    return pid;
+    return childRunning(this.launcherPid(), 'entry.js');
+  }
+
+  /** The launcher: the pty's process, or its child when the driver runs lanes `via` a leader. */
+  launcherPid(): number {
+    return this.via === undefined ? this.pty.pid : childRunning(this.pty.pid, LANES_BIN);
   }
 
   kill(): void {
@@ -127,6 +136,14 @@ export class TerminalDriver {
     }
   }
 }
+
+/** The child of `parent` whose command line contains `text`. */
+const childRunning = (parent: number, text: string): number => {
+  const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  const pid = children.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(text));
+  if (!pid) throw new Error(`no child running ${text} under ${parent}: ${children.join(',')}`);
+  return pid;
+};
 
 /** Key bytes as a terminal sends them. */
 export const KEYS = {

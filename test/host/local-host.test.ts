@@ -38,6 +38,9 @@ describe('LocalHost', () => {
     await host.spawn(request('b', 'sleep', ['100']));
     expect(() => host.release('b')).toThrow('still running');
     await host.kill('b');
+    // The first agent's exit may be reported too: only the second one's counts below.
+    await fixture.waitForEvent('b', 'exit');
+    fixture.events.splice(0);
     await host.spawn(request('b', 'sh', ['-c', 'echo second']));
     await fixture.waitForText('b', 'second');
     await fixture.waitForEvent('b', 'exit');
