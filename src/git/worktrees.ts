@@ -117,3 +117,37 @@ export const removeUnfinishedAdmin = async (repo: Repo, path: string, withSuffix
     if (lock === '' || lock === 'initializing') await rm(folder, { recursive: true, force: true });
   }
 };
+
+/** A linked worktree that a `git worktree add` began and never finished, and why it looks so. */
+export interface HalfMadeWorktree {
+  entry: WorktreeEntry;
+  why: string;
+}
+
+const NULL_OID = /^0+$/;
+
+/**
+ * Linked worktrees left half-made (git-and-process-safety §8 F2): still locked "initializing" by
+ * git, a HEAD that is unreadable (git shows the null commit) or that names a commit the
+ * repository does not have. `git worktree add` passes through that state for a moment every time;
+ * a killed one stays in it. Read-only.
+ */
+export const halfMadeWorktrees = async (repo: Repo, entries?: readonly WorktreeEntry[]): Promise<HalfMadeWorktree[]> => {
+  const linked = (entries ?? (await listWorktrees(repo))).slice(1).filter((entry) => !entry.bare && entry.prunable === undefined);
+  const heads = linked.map((entry) => entry.head).filter((head): head is string => head !== undefined && !NULL_OID.test(head));
+  const missing = new Set<string>();
+  if (heads.length > 0) {
+    const checked = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd: repo.commonDir, readOnly: true, input: `${heads.join('\n')}\n` });
+    for (const line of checked.stdout.split('\n')) {
+      const [oid, kind] = line.split(' ');
+      if (oid && kind !== 'commit') missing.add(oid);
+    }
+  }
+  const found: HalfMadeWorktree[] = [];
+  for (const entry of linked) {
+    if (entry.locked === 'initializing') found.push({ entry, why: 'git is still adding it, or an interrupted git worktree add left it locked "initializing"' });
+    else if (entry.head === undefined || NULL_OID.test(entry.head)) found.push({ entry, why: 'its HEAD is unreadable (an interrupted git worktree add)' });
+    else if (missing.has(entry.head)) found.push({ entry, why: `its HEAD names a commit the repository does not have (${entry.head.slice(0, 12)})` });
+  }
+  return found;
+};
