@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { lstat, open, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LanesError } from '../core/errors.js';
+import { readRegularFile } from './regular-file.js';
 
 export interface FileLockOptions {
   /** Give up after this long. Default 5 s: a state update holds the lock for milliseconds. */
@@ -50,15 +51,20 @@ export const isAlive = (pid: number): boolean => {
 
 const readHolder = async (lockPath: string): Promise<Holder | undefined> => {
   try {
-    const [raw, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
+    const [read, info] = await Promise.all([readRegularFile(lockPath), lstat(lockPath)]);
+    if (read.kind === 'absent') return undefined;
+    if (read.kind === 'other') {
+      // Never a lock lanes made (those are files): not waited on, not removed.
+      throw new LanesError(`the lock ${lockPath} is ${read.what}, not a lock file lanes made`, { hint: 'remove it if no lanes process is running' });
+    }
     let owner: LockOwner = {};
     try {
-      const parsed: unknown = JSON.parse(raw);
+      const parsed: unknown = JSON.parse(read.text);
       if (parsed && typeof parsed === 'object') owner = parsed as LockOwner;
     } catch {
       // Empty or partial: the owner is between creating and writing the file; judge by age only.
     }
-    return { owner, raw, ageMs: Date.now() - info.mtimeMs };
+    return { owner, raw: read.text, ageMs: Date.now() - info.mtimeMs };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
