@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 
 /** Result of one git call. */
 export interface GitResult {
@@ -41,6 +42,15 @@ export class GitError extends Error {
   }
 }
 
+/** Why git could not be started: the folder to run it in is not there, or git itself is not. */
+const explainNotStarted = async (cwd: string): Promise<GitResult> => {
+  const info = await stat(cwd).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    return { stdout: '', stderr: `fatal: cannot run git in ${cwd}: the folder ${info ? 'is not a folder' : 'does not exist (deleted or moved?)'}`, code: 128 };
+  }
+  return { stdout: '', stderr: 'git is not installed or not on PATH', code: 127 };
+};
+
 /**
  * Run git with an argument array (never a shell string), asynchronously, with a timeout, no
  * terminal prompts and no editor, and C locale output for parsing. Never throws for a non-zero
@@ -68,8 +78,9 @@ export const runGit = (args: string[], options: GitOptions): Promise<GitResult> 
         if (error) {
           const errno = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
           if (typeof errno.code === 'number') code = errno.code;
-          else if (errno.code === 'ENOENT') {
-            resolve({ stdout: '', stderr: 'git is not installed or not on PATH', code: 127 });
+          else if (errno.code === 'ENOENT' || errno.code === 'ENOTDIR') {
+            // The same error when the folder to run in is gone (a deleted worktree) as when git is.
+            void explainNotStarted(options.cwd).then(resolve);
             return;
           } else code = errno.killed ? 124 : 1;
           if (errno.killed) stderr = `${stderr}\ngit ${args[0] ?? ''} timed out`.trim();
@@ -77,6 +88,9 @@ export const runGit = (args: string[], options: GitOptions): Promise<GitResult> 
         resolve({ stdout, stderr, code });
       },
     );
+    // git may exit without reading its input (an early error, a hook that refuses): the write
+    // then fails with EPIPE, which must not end lanes (in the UI: every agent with it).
+    child.stdin?.on('error', () => undefined);
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });
