@@ -1,21 +1,10 @@
-import { existsSync } from 'node:fs';
-import { rm, unlink, writeFile } from 'node:fs/promises';
+import { unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeTempRepo } from '../helpers/temp-repo.js';
-import { LANES_BIN } from '../helpers/terminal-driver.js';
-import { isolatedEnv, runLanes } from '../helpers/run-cli.js';
+import { isolatedEnv, runLanes, useCliTempFolders } from '../helpers/run-cli.js';
 
-let toRemove: string[] = [];
-afterEach(async () => {
-  await Promise.all(toRemove.map((dir) => rm(dir, { recursive: true, force: true })));
-  toRemove = [];
-});
-
-beforeAll(() => {
-  // These tests run the built CLI: `npm run build` first (npm test does).
-  expect(existsSync(LANES_BIN)).toBe(true);
-});
+const removeLater = useCliTempFolders();
 
 /**
  * What `git worktree add` leaves for a moment on every run (and for good when it is killed then):
@@ -32,7 +21,7 @@ describe('a half-made worktree never makes the repository look empty (issue 7 it
     it(`${what}: lanes ls shows it incomplete, lanes new works, lanes doctor names it`, async () => {
       const repo = await makeTempRepo();
       const { env, home } = await isolatedEnv();
-      toRemove.push(dirname(repo.dir), home);
+      removeLater(dirname(repo.dir), home);
       const run = (...args: string[]) => runLanes(args, { cwd: repo.dir, env });
       expect((await run('new', 'a', '--cmd', 'true')).code).toBe(0);
       await breakHead(join(repo.dir, '.git', 'worktrees', 'a', 'HEAD'));

@@ -1,35 +1,27 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, symlink, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempRepo, type TempRepo } from '../helpers/temp-repo.js';
-import { LANES_BIN } from '../helpers/terminal-driver.js';
-import { isolatedEnv, runLanes, type CliResult } from '../helpers/run-cli.js';
+import { isolatedEnv, runLanes, useCliTempFolders, type CliResult } from '../helpers/run-cli.js';
 
 const run = promisify(execFile);
 
-let toRemove: string[] = [];
+const removeLater = useCliTempFolders();
 let servers: Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   servers = [];
-  await Promise.all(toRemove.map((dir) => rm(dir, { recursive: true, force: true })));
-  toRemove = [];
-});
-
-beforeAll(() => {
-  // These tests run the built CLI: `npm run build` first (npm test does).
-  expect(existsSync(LANES_BIN)).toBe(true);
 });
 
 /** A repository with lane `a` made by lanes, and a runner of the built CLI in it. */
 const setup = async (): Promise<{ repo: TempRepo; lanesDir: string; lanes: (...args: string[]) => Promise<CliResult> }> => {
   const repo = await makeTempRepo();
   const { env, home } = await isolatedEnv();
-  toRemove.push(dirname(repo.dir), home);
+  removeLater(dirname(repo.dir), home);
   // runLanes kills the command after 20 s (code null): the guard against a FIFO that blocks.
   const lanes = (...args: string[]) => runLanes(args, { cwd: repo.dir, env });
   expect((await lanes('new', 'a', '--cmd', 'true')).code).toBe(0);

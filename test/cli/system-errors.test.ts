@@ -1,22 +1,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeTempRepo } from '../helpers/temp-repo.js';
 import { LANES_BIN } from '../helpers/terminal-driver.js';
-import { isolatedEnv, type CliResult } from '../helpers/run-cli.js';
+import { isolatedEnv, useCliTempFolders, type CliResult } from '../helpers/run-cli.js';
 
-let toRemove: string[] = [];
-afterEach(async () => {
-  await Promise.all(toRemove.map((dir) => rm(dir, { recursive: true, force: true })));
-  toRemove = [];
-});
-
-beforeAll(() => {
-  // These tests run the built CLI: `npm run build` first (npm test does).
-  expect(existsSync(LANES_BIN)).toBe(true);
-});
+const removeLater = useCliTempFolders();
 
 /** Run the built CLI through `/bin/sh -c SCRIPT` (for a ulimit, or a folder removed under it). */
 const viaShell = (script: string, args: string[], options: { cwd: string; env: Record<string, string> }): Promise<CliResult> =>
@@ -38,7 +29,7 @@ describe('failures of the system around lanes end in one line (issue 7, smaller)
   it('run from a folder that was deleted: says so, not "git is not installed" nor a stack trace', async () => {
     const repo = await makeTempRepo();
     const { env, home } = await isolatedEnv();
-    toRemove.push(dirname(repo.dir), home);
+    removeLater(dirname(repo.dir), home);
     const gone = join(repo.dir, 'gone');
     await mkdir(gone);
     // The shell is in the folder when it is removed, as a terminal left in a deleted worktree.
@@ -50,7 +41,7 @@ describe('failures of the system around lanes end in one line (issue 7, smaller)
   it('too few file descriptors (EMFILE): one line saying what to do', async () => {
     const repo = await makeTempRepo();
     const { env, home } = await isolatedEnv();
-    toRemove.push(dirname(repo.dir), home);
+    removeLater(dirname(repo.dir), home);
     // Enough for Node.js to start, far too few for lanes to load its modules and run git.
     const result = await viaShell('ulimit -n 40 && exec "$@"', ['ls'], { cwd: repo.dir, env });
     expectOneLine(result, /^lanes: too many open files.*: raise the limit \(ulimit -n\) or close other programs, then try again\n$/);
