@@ -6,7 +6,12 @@ import { LanesError } from '../core/errors.js';
 import { readRegularFile } from './regular-file.js';
 
 export interface FileLockOptions {
-  /** Give up after this long. Default 5 s: a state update holds the lock for milliseconds. */
+  /**
+   * Give up when the lock has not changed hands for this long (and in any case after three times
+   * as long). Default 10 s: a state update holds the lock for milliseconds, but 20 `lanes new`
+   * started at once beside the UI on a loaded two-core machine queue for seconds, and a queue that
+   * moves is worth waiting for. 0: fail at once when it is held.
+   */
   timeoutMs?: number;
   /**
    * A lock older than this is taken over even if its owner looks alive. Default 30 s: far longer
@@ -20,12 +25,17 @@ export interface FileLockOptions {
   onWait?: () => void;
 }
 
-const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** However often the lock changes hands, a waiter gives up after this many times `timeoutMs`. */
+const MAX_WAIT_FACTOR = 3;
 const DEFAULT_STALE_MS = 30_000;
 /** First retry delay; doubles up to MAX_DELAY_MS. Short: the holder is usually done within a few ms. */
 const FIRST_DELAY_MS = 5;
-/** Cap on the retry delay so a waiting process notices a released lock within ~0.1 s. */
-const MAX_DELAY_MS = 100;
+/**
+ * Cap on the retry delay: a waiting process notices a released lock within ~0.2 s, and twenty
+ * waiters poll a few times a second each, not hundreds.
+ */
+const MAX_DELAY_MS = 200;
 
 interface LockOwner {
   pid?: number;
@@ -104,7 +114,10 @@ const acquire = async (lockPath: string, options: FileLockOptions): Promise<stri
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const token = randomBytes(8).toString('hex');
-  const deadline = Date.now() + timeoutMs;
+  const start = Date.now();
+  const hardDeadline = start + MAX_WAIT_FACTOR * timeoutMs;
+  let deadline = start + timeoutMs;
+  let lastHolder: string | undefined;
   let delay = FIRST_DELAY_MS;
   let waited = false;
   for (;;) {
@@ -115,6 +128,9 @@ const acquire = async (lockPath: string, options: FileLockOptions): Promise<stri
       await removeStale(lockPath, holder);
       continue;
     }
+    // A new holder means the queue moves: wait for it as long as for the first one (bounded).
+    if (lastHolder !== undefined && holder.raw !== lastHolder) deadline = Math.min(Date.now() + timeoutMs, hardDeadline);
+    lastHolder = holder.raw;
     if (Date.now() >= deadline) {
       const who = typeof holder.owner.pid === 'number' ? ` by process ${holder.owner.pid}` : '';
       throw new LanesError(`${options.label ?? 'the lanes state'} is locked${who} (${lockPath})`, {
@@ -123,8 +139,8 @@ const acquire = async (lockPath: string, options: FileLockOptions): Promise<stri
     }
     if (!waited) options.onWait?.();
     waited = true;
-    // Jitter keeps two waiting processes from retrying in lockstep.
-    await sleep(delay + Math.floor(Math.random() * delay));
+    // Jitter keeps waiting processes from retrying in lockstep.
+    await sleep(Math.min(delay + Math.floor(Math.random() * delay), Math.max(0, deadline - Date.now())));
     delay = Math.min(delay * 2, MAX_DELAY_MS);
   }
 };

@@ -1,5 +1,6 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runGit, GitError, splitZ } from './exec.js';
 import type { Repo } from './repo.js';
 
@@ -82,12 +83,25 @@ export const parseWorktreeList = (output: string): WorktreeEntry[] => {
   return entries;
 };
 
+/**
+ * `git worktree add` in another process writes its admin files one after the other; a listing
+ * that reads one between its creation and its content fails ("failed to read
+ * worktrees/x/commondir"). That passes within milliseconds: the listing is tried again, with
+ * jittered waits, for up to about LIST_RETRY_MS.
+ */
+const LIST_RETRY_MS = 3_000;
+const isAddInFlight = (stderr: string): boolean => /failed to read worktrees\//.test(stderr);
+
 /** List worktrees, running git in `cwd` (any folder of the repository, or its common dir). */
 export const listWorktreesIn = async (cwd: string): Promise<WorktreeEntry[]> => {
   const args = ['worktree', 'list', '--porcelain', '-z'];
-  const result = await runGit(args, { cwd, readOnly: true });
-  if (result.code !== 0) throw new GitError(args, result);
-  return parseWorktreeList(result.stdout);
+  const deadline = Date.now() + LIST_RETRY_MS;
+  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    const result = await runGit(args, { cwd, readOnly: true });
+    if (result.code === 0) return parseWorktreeList(result.stdout);
+    if (!isAddInFlight(result.stderr) || Date.now() >= deadline) throw new GitError(args, result);
+    await sleep(delay + Math.floor(Math.random() * delay));
+  }
 };
 
 /**

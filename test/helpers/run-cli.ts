@@ -14,9 +14,9 @@ export interface CliResult {
 }
 
 /** Run the built `bin/lanes.js` without a terminal (stdin, stdout and stderr are pipes). */
-export const runLanes = (args: string[], options: { cwd: string; env: Record<string, string> }): Promise<CliResult> =>
+export const runLanes = (args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<CliResult> =>
   new Promise((resolve) => {
-    execFile(process.execPath, [LANES_BIN, ...args], { cwd: options.cwd, env: options.env, encoding: 'utf8', timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [LANES_BIN, ...args], { cwd: options.cwd, env: options.env, encoding: 'utf8', timeout: options.timeoutMs ?? 20_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       resolve({ code, stdout, stderr });
     });
