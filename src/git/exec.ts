@@ -109,3 +109,21 @@ export const splitZ = (output: string): string[] => {
   if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts;
 };
+
+/** Lines git itself writes on stderr around a failure; anything else there came from a hook. */
+const GIT_OWN_LINE = /^(fatal|error|warning|hint):|^Preparing worktree|^HEAD is now at/;
+/** How many of a hook's last lines a one-line message shows. */
+const OUTPUT_LINES = 3;
+
+/**
+ * git's reason for a failure in one line: its `fatal:`/`error:` lines (else its exit code), then
+ * the last lines of any other output, which a hook that refused wrote (pre-commit, post-checkout,
+ * reference-transaction): git's own line alone ("ref updates aborted by hook") hides why.
+ */
+export const failureLine = (stderr: string, code: number): string => {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  const reasons = lines.filter((line) => /^(fatal|error):/.test(line));
+  const others = lines.filter((line) => !GIT_OWN_LINE.test(line));
+  const reason = reasons.length > 0 ? reasons.join('; ') : `exit ${code}`;
+  return others.length > 0 ? `${reason}; its output ends: ${others.slice(-OUTPUT_LINES).join(' / ')}` : reason;
+};

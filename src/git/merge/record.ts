@@ -19,6 +19,9 @@ export const mergeLockPath = (repo: Repo): string => join(stateDir(repo), 'merge
 const HEARTBEAT_MS = 10_000;
 const STALE_MS = 60_000;
 
+/** The copy of a lane's index that a WIP commit stages in: `<index>.lanes-wip-<pid>`. */
+export const WIP_INDEX_SUFFIX = '.lanes-wip-';
+
 /** Thrown when another process holds the merge lock. */
 export class MergeBusyError extends LanesError {}
 
