@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { loadContext } from '../app/context.js';
 import { readUiStatus } from '../app/ui-status.js';
 import { readLaneOverlaps } from '../app/lane-overlaps.js';
-import { aheadBehind, branchTip } from '../git/lane-info.js';
+import { aheadBehind, branchTip, sharesHistory, unrelatedHistory } from '../git/lane-info.js';
 import { listArchives } from '../git/teardown/index.js';
 import { halfMadeWorktrees } from '../git/worktrees.js';
 import type { GlobalOptions } from './main.js';
@@ -43,6 +43,9 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean; ar
   const { touched, overlaps, outOfScope } = await readLaneOverlaps(context.repo.mainWorktree, state.lanes);
   const halfMade = await halfMadeWorktrees(context.repo);
   const isHalfMade = (path: string): boolean => halfMade.some(({ entry }) => entry.path === path);
+  for (const lane of state.lanes) {
+    if (!(await sharesHistory(context.repo.mainWorktree, lane))) process.stderr.write(`lanes: warning: ${unrelatedHistory(lane).line}\n`);
+  }
   const json: LaneJson[] = await Promise.all(
     state.lanes.map(async (lane) => {
       const exists = await access(lane.worktree).then(

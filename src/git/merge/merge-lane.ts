@@ -67,7 +67,7 @@ export const mergeLane = async (input: MergeInput): Promise<MergeOutcome> => {
     return await withMergeLock(input.repo, () => mergeLocked(input));
   } catch (error) {
     if (error instanceof Refusal) return { kind: 'refused', reason: error.message };
-    if (isLanesError(error)) return { kind: 'refused', reason: error.message };
+    if (isLanesError(error)) return { kind: 'refused', reason: error.line };
     throw error;
   }
 };
