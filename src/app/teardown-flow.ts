@@ -1,4 +1,5 @@
 import type { KeyEvent } from '../core/input.js';
+import { archiveSpaceRefusal } from '../git/free-space.js';
 import { describeLoss, teardownLane } from '../git/teardown/index.js';
 import type { Controller } from './controller.js';
 import { notify, type TeardownDialog } from './store.js';
@@ -33,6 +34,13 @@ const run = async (controller: Controller, force: boolean): Promise<void> => {
   // Nothing is stopped to judge: the library decides (and archives) first, and ends the agent's
   // whole tree and anything else working in the worktree only once it goes ahead.
   const agentPid = controller.host.pid(lane.name);
+  const space = await archiveSpaceRefusal(repo, lane).catch(() => undefined);
+  if (space) {
+    // Nothing was started: not a refusal that "tear it down anyway" could override.
+    controller.store.setState({ overlay: undefined });
+    notify(controller.store, space, 'warning');
+    return;
+  }
   const outcome = await teardownLane({ repo, lane, base: lane.base, stateStore, force, ...(agentPid === undefined ? {} : { rootPids: [agentPid] }) }).catch((error: unknown) => ({
     kind: 'refused' as const,
     reason: error instanceof Error ? error.message : String(error),

@@ -2,6 +2,7 @@ import { loadContext } from '../app/context.js';
 import { findLane } from '../app/merge-text.js';
 import { LanesError } from '../core/errors.js';
 import { shellQuote } from '../core/shell-quote.js';
+import { archiveSpaceRefusal } from '../git/free-space.js';
 import { describeLoss, restoreLane, teardownLane } from '../git/teardown/index.js';
 import type { GlobalOptions } from './main.js';
 
@@ -12,6 +13,8 @@ import type { GlobalOptions } from './main.js';
 export const runRm = async (global: GlobalOptions, name: string, options: { force?: boolean }, cwd = process.cwd()): Promise<number> => {
   const context = await loadContext({ cwd, ...global });
   const lane = findLane((await context.stateStore.load()).state.lanes, name);
+  const space = await archiveSpaceRefusal(context.repo, lane);
+  if (space) throw new LanesError(space);
   const outcome = await teardownLane({ repo: context.repo, lane, base: lane.base, stateStore: context.stateStore, ...(options.force ? { force: true } : {}) });
   if (outcome.kind === 'refused') {
     const lines = describeLoss(outcome.report, lane);

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempRepo } from '../helpers/temp-repo.js';
 import { LANES_BIN } from '../helpers/terminal-driver.js';
-import { isolatedEnv, useCliTempFolders, type CliResult } from '../helpers/run-cli.js';
+import { isolatedEnv, runLanes, useCliTempFolders, type CliResult } from '../helpers/run-cli.js';
 
 const removeLater = useCliTempFolders();
 
@@ -45,5 +45,21 @@ describe('failures of the system around lanes end in one line (issue 7, smaller)
     // Enough for Node.js to start, far too few for lanes to load its modules and run git.
     const result = await viaShell('ulimit -n 40 && exec "$@"', ['ls'], { cwd: repo.dir, env });
     expectOneLine(result, /^lanes: too many open files.*: raise the limit \(ulimit -n\) or close other programs, then try again\n$/);
+  });
+
+  it('too little free space for the archive of lanes rm: one line, nothing removed, nothing archived (notes §8 F4)', async () => {
+    const repo = await makeTempRepo();
+    const { env, home } = await isolatedEnv();
+    removeLater(dirname(repo.dir), home);
+    expect((await runLanes(['new', 'a', '--cmd', 'true'], { cwd: repo.dir, env })).code).toBe(0);
+    const worktree = join(dirname(repo.dir), 'repo.lanes', 'a');
+    await writeFile(join(worktree, 'work.txt'), 'unsaved work\n');
+    const refs = await repo.git('for-each-ref');
+
+    const result = await runLanes(['rm', 'a', '--force'], { cwd: repo.dir, env: { ...env, LANES_TEST_FREE_BYTES: String(1024 * 1024) } });
+
+    expectOneLine(result, /^lanes: not enough free space for the archive of lane a: 1 MB free where .* is, about 16 MB needed; free some space first, nothing was changed\n$/);
+    expect(await repo.git('for-each-ref')).toBe(refs);
+    expect(await readFile(join(worktree, 'work.txt'), 'utf8')).toBe('unsaved work\n');
   });
 });

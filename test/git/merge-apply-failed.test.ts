@@ -66,3 +66,29 @@ describe('mergeLane: a fast-forward that git starts and then fails (issue 7 item
     await expectUnchangedThenMergeable(r, lane, baseTip, () => rm(hook));
   });
 });
+
+describe('mergeLane: too little free space (issue 7 item 6, notes §8 F4)', () => {
+  afterEach(() => {
+    delete process.env.LANES_TEST_FREE_BYTES;
+  });
+
+  it('is refused before anything is written; with room again the same merge goes ahead', async () => {
+    const { r, lane } = await prepare();
+    await r.t.git('config', 'filter.strict.smudge', 'cat');
+    const baseTip = await r.tip('main');
+    const branchTip = await r.tip('lanes/feat');
+    const oracle = await captureOracle(r.t.dir);
+    // As statfs would say on a full disk: 1 MB left.
+    process.env.LANES_TEST_FREE_BYTES = String(1024 * 1024);
+
+    const outcome = await merge(r, lane);
+
+    expect(outcome).toEqual({ kind: 'refused', reason: `not enough free space for the merge: 1 MB free where ${r.t.dir} is, about 16 MB needed; free some space first, nothing was changed` });
+    expect(await r.tip('main')).toBe(baseTip);
+    expect(await r.tip('lanes/feat')).toBe(branchTip);
+    await assertNothingLost(oracle, r.t.dir);
+
+    delete process.env.LANES_TEST_FREE_BYTES;
+    expect((await merge(r, lane)).kind).toBe('merged');
+  });
+});

@@ -2,6 +2,7 @@ import { isLanesError } from '../../core/errors.js';
 import type { LaneRecord } from '../../core/lane.js';
 import { copyFile, rename, unlink } from 'node:fs/promises';
 import { failureLine, runGit } from '../exec.js';
+import { mergeSpaceRefusal } from '../free-space.js';
 import { Journal, type JournalEntry } from '../journal.js';
 import { applyResult, checkApplied } from './apply.js';
 import { gitPaths } from './checkout.js';
@@ -93,6 +94,11 @@ const mergeLocked = async (input: MergeInput): Promise<MergeOutcome> => {
   let plan = await planMerge({ repo, lane, squash });
   const refusal = planRefusal(plan, input);
   if (refusal) return { kind: 'refused', reason: refusal };
+  if (plan.prediction.clean) {
+    const hasVerify = Boolean(input.verify?.trim());
+    const space = await mergeSpaceRefusal(repo, { baseTip: plan.baseTip, tree: plan.prediction.tree, checkout: plan.checkout, hasVerify });
+    if (space) return { kind: 'refused', reason: space };
+  }
 
   const journal = new Journal(repo);
   let entry: JournalEntry<MergeJournalData> | undefined;
