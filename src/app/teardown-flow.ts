@@ -1,4 +1,5 @@
 import type { KeyEvent } from '../core/input.js';
+import { archiveSpaceRefusal } from '../git/free-space.js';
 import { describeLoss, teardownLane } from '../git/teardown/index.js';
 import type { Controller } from './controller.js';
 import { notify, type TeardownDialog } from './store.js';
@@ -33,6 +34,13 @@ const run = async (controller: Controller, force: boolean): Promise<void> => {
   controller.store.setState({ overlay: { ...current, phase: 'running' } });
   // Nothing is stopped to judge: the library decides (and archives) first, and ends the agent's
   // whole tree and anything else working in the worktree only once it goes ahead.
+  const space = await archiveSpaceRefusal(repo, lane).catch(() => undefined);
+  if (space) {
+    // Nothing was started: not a refusal that "tear it down anyway" could override.
+    controller.store.setState({ overlay: undefined });
+    notify(controller.store, space, 'warning');
+    return;
+  }
   // The agent's whole tree as the host knows it: descendants that left the worktree too.
   const rootPids = (await controller.host.processTree(lane.name).catch(() => [])).map((entry) => entry.pid);
   const outcome = await teardownLane({ repo, lane, base: lane.base, stateStore, force, rootPids }).catch((error: unknown) => ({

@@ -1,6 +1,7 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { statusLabel, type LaneStatus } from '../core/lane.js';
+import { readRegularFile } from '../git/regular-file.js';
 import type { AppStore } from './store.js';
 
 /** Status changes are published after this much quiet: a burst of changes is one write. */
@@ -40,7 +41,10 @@ export const writeUiStatus = (dir: string, lanes: Array<{ name: string; status: 
 /** Statuses published by a running UI, or undefined when none runs. */
 export const readUiStatus = async (dir: string): Promise<UiStatusFile | undefined> => {
   try {
-    const body = JSON.parse(await readFile(join(dir, FILE), 'utf8')) as UiStatusFile;
+    // Never a FIFO (it would block `lanes ls`) or a symlink.
+    const read = await readRegularFile(join(dir, FILE));
+    if (read.kind !== 'file') return undefined;
+    const body = JSON.parse(read.text) as UiStatusFile;
     process.kill(body.pid, 0);
     return body;
   } catch {

@@ -6,7 +6,7 @@ import { readUiStatus } from '../app/ui-status.js';
 import { checkAgentCommand, resolveAgent } from '../config/agent.js';
 import { isLanesError } from '../core/errors.js';
 import { runGit } from '../git/exec.js';
-import { listWorktrees } from '../git/worktrees.js';
+import { halfMadeWorktrees, listWorktrees } from '../git/worktrees.js';
 import type { GlobalOptions } from './main.js';
 
 interface Check {
@@ -61,8 +61,17 @@ export const runDoctor = async (global: GlobalOptions, cwd = process.cwd()): Pro
       );
       if (!exists) checks.push({ ok: false, text: `lane ${lane.name}: worktree missing at ${lane.worktree}`, fix: `if you moved it, run git worktree repair <new path>; its branch ${lane.branch} is kept` });
     }
-    for (const entry of await listWorktrees(context.repo)) {
+    const worktrees = await listWorktrees(context.repo);
+    for (const entry of worktrees) {
       if (entry.prunable) checks.push({ ok: false, text: `worktree entry ${entry.path} is prunable (${entry.prunable})`, fix: `git worktree remove ${shellQuote(entry.path)} (only that entry; never a global prune)` });
+    }
+    for (const { entry, why } of await halfMadeWorktrees(context.repo, worktrees)) {
+      const lane = state.lanes.find((candidate) => candidate.worktree === entry.path);
+      checks.push({
+        ok: false,
+        text: `worktree ${entry.path} is incomplete: ${why}`,
+        fix: `if no git worktree add is running: starting lanes rolls back an interrupted lane creation; otherwise, once you checked it holds no work, git worktree remove --force ${shellQuote(entry.path)}${lane ? `, then lanes rm ${shellQuote(lane.name)}` : ''}`,
+      });
     }
     const lock = join(context.stateStore.dir, 'state.lock');
     if (await access(lock).then(() => true, () => false)) checks.push({ ok: false, text: `a state lock exists: ${lock}`, fix: 'if no lanes command is running, remove it' });

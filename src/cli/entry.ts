@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { linkLauncher } from '../app/launcher-link.js';
 import { RESTORE_SEQUENCE } from '../app/tty.js';
 import { removeUiSockets } from '../host/tree-query.js';
+import { systemErrorLine } from '../core/errors.js';
 import { PAUSE_LEDGER_ENV, claimLedgerPath, ledgerDirs, ledgerPath, thawLedger, thawOrphanedLedgers } from '../term/pause-ledger.js';
 
 /** Marks the UI process started by the launcher below. */
@@ -88,8 +89,24 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+/** False when the folder lanes was started in has been deleted (or moved) since. */
+const hasCwd = (): boolean => {
+  try {
+    process.cwd();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const run = async (): Promise<void> => {
   const argv = process.argv.slice(2);
+  // Checked first: libraries loaded below read the current folder as they load.
+  if (!hasCwd()) {
+    process.stderr.write('lanes: the current folder no longer exists (deleted or moved): cd into a folder that exists\n');
+    process.exitCode = 1;
+    return;
+  }
   if (process.env[CHILD_MARK] !== '1' && process.stdin.isTTY && opensUi(argv)) {
     process.exitCode = await launch(argv);
     return;
@@ -102,4 +119,11 @@ const run = async (): Promise<void> => {
   process.exitCode = await main(argv);
 };
 
-await run();
+// What fails before main() can report it (loading its modules with too few file descriptors left,
+// a launcher that cannot start the UI) ends in one line too, never a stack trace.
+await run().catch((error: unknown) => {
+  const line = systemErrorLine(error);
+  if (line === undefined) throw error;
+  process.stderr.write(`lanes: ${line}\n`);
+  process.exitCode = 1;
+});

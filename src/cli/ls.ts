@@ -2,8 +2,9 @@ import { access } from 'node:fs/promises';
 import { loadContext } from '../app/context.js';
 import { readUiStatus } from '../app/ui-status.js';
 import { readLaneOverlaps } from '../app/lane-overlaps.js';
-import { aheadBehind, branchTip } from '../git/lane-info.js';
+import { aheadBehind, branchTip, sharesHistory, unrelatedHistory } from '../git/lane-info.js';
 import { listArchives } from '../git/teardown/index.js';
+import { halfMadeWorktrees } from '../git/worktrees.js';
 import type { GlobalOptions } from './main.js';
 
 /** One lane in `lanes ls --json` (documented in the README; keep stable). */
@@ -40,6 +41,11 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean; ar
   if (recoveredFrom) process.stderr.write(`lanes: warning: the state file was unreadable; backed up to ${recoveredFrom} and rebuilt from git\n`);
   const ui = await readUiStatus(context.stateStore.dir);
   const { touched, overlaps, outOfScope } = await readLaneOverlaps(context.repo.mainWorktree, state.lanes);
+  const halfMade = await halfMadeWorktrees(context.repo);
+  const isHalfMade = (path: string): boolean => halfMade.some(({ entry }) => entry.path === path);
+  for (const lane of state.lanes) {
+    if (!(await sharesHistory(context.repo.mainWorktree, lane))) process.stderr.write(`lanes: warning: ${unrelatedHistory(lane).line}\n`);
+  }
   const json: LaneJson[] = await Promise.all(
     state.lanes.map(async (lane) => {
       const exists = await access(lane.worktree).then(
@@ -57,7 +63,7 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean; ar
         agent: lane.agent.kind === 'preset' ? lane.agent.preset : lane.agent.cmd,
         base: lane.base,
         forkPoint: lane.forkPoint,
-        status: !exists ? 'missing' : (ui?.statuses[lane.name] ?? 'stopped'),
+        status: !exists ? 'missing' : isHalfMade(lane.worktree) ? 'incomplete' : (ui?.statuses[lane.name] ?? 'stopped'),
         ready: lane.ready,
         // Merged: its last merge took the branch as it is now (no work added since).
         merged: lane.merged !== undefined && lane.merged.tip === tip,
@@ -75,6 +81,8 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean; ar
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
+  const unrecorded = halfMade.filter(({ entry }) => !state.lanes.some((lane) => lane.worktree === entry.path));
+  for (const { entry, why } of unrecorded) process.stderr.write(`lanes: worktree ${entry.path} is incomplete: ${why}; lanes doctor says what to do\n`);
   if (json.length === 0) {
     process.stdout.write('no lanes yet: lanes new NAME creates one\n');
     return 0;

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { isLanesError, usageError } from '../core/errors.js';
+import { isLanesError, systemErrorLine, usageError } from '../core/errors.js';
 import { GitError } from '../git/exec.js';
 import { runDemo } from './demo.js';
 import { runDiff } from './diff.js';
@@ -154,6 +154,11 @@ export const main = async (argv: string[]): Promise<number> => {
     }
     if (error instanceof GitError) {
       process.stderr.write(`lanes: ${error.message}\n`);
+      return EXIT_REFUSED;
+    }
+    const systemLine = systemErrorLine(error);
+    if (systemLine !== undefined) {
+      process.stderr.write(`lanes: ${systemLine}\n`);
       return EXIT_REFUSED;
     }
     process.stderr.write(`lanes: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -2,6 +2,7 @@ import { loadContext, reportRecovery } from '../app/context.js';
 import { findLane } from '../app/merge-text.js';
 import { LanesError } from '../core/errors.js';
 import { shellQuote } from '../core/shell-quote.js';
+import { archiveSpaceRefusal } from '../git/free-space.js';
 import { describeLoss, restoreLane, teardownLane } from '../git/teardown/index.js';
 import { uiProcessTreeOf } from '../host/tree-query.js';
 import type { GlobalOptions } from './main.js';
@@ -14,6 +15,8 @@ export const runRm = async (global: GlobalOptions, name: string, options: { forc
   const context = await loadContext({ cwd, ...global });
   await reportRecovery(context, { skipTeardownOf: name });
   const lane = findLane((await context.stateStore.load()).state.lanes, name);
+  const space = await archiveSpaceRefusal(context.repo, lane);
+  if (space) throw new LanesError(space);
   // A running UI knows the agent's tree, descendants that left the worktree included.
   const rootPids = (await uiProcessTreeOf(context.repo.commonDir, lane.name)).map((entry) => entry.pid);
   const outcome = await teardownLane({ repo: context.repo, lane, base: lane.base, stateStore: context.stateStore, rootPids, ...(options.force ? { force: true } : {}) });

@@ -27,3 +27,34 @@ export const isLanesError = (error: unknown): error is LanesError => error insta
 /** A usage error (exit code 2). */
 export const usageError = (message: string, hint?: string): LanesError =>
   new LanesError(message, { exitCode: 2, ...(hint === undefined ? {} : { hint }) });
+
+/** The parts of a Node.js system error (`ErrnoException`) a message needs. */
+interface SystemErrorLike {
+  code?: unknown;
+  path?: unknown;
+}
+
+/**
+ * One line for a system error that ends a command and that only the user can fix (too many open
+ * files, a read-only or full file system, a permission): what happened and what to do. Undefined
+ * for anything else, which stays an internal error.
+ */
+export const systemErrorLine = (error: unknown): string | undefined => {
+  if (!(error instanceof Error)) return undefined;
+  const { code, path } = error as Error & SystemErrorLike;
+  const where = typeof path === 'string' ? ` (${path})` : '';
+  switch (code) {
+    case 'EMFILE':
+    case 'ENFILE':
+      return `too many open files${where}: raise the limit (ulimit -n) or close other programs, then try again`;
+    case 'EROFS':
+      return `a file lanes must write is on a read-only file system${where}: lanes writes in the repository (its .git folder and worktrees); run it where the repository is writable`;
+    case 'ENOSPC':
+      return `no space left on the device${where}: free some space, then try again`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied${where}: check the owner and permissions of that path`;
+    default:
+      return undefined;
+  }
+};

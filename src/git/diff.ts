@@ -5,6 +5,7 @@ import { LanesError } from '../core/errors.js';
 import type { LaneRecord } from '../core/lane.js';
 import { parseNumstatZ, type LaneDiff } from '../core/patch.js';
 import { git, runGit, type GitOptions } from './exec.js';
+import { unrelatedHistory } from './lane-info.js';
 
 export type { DiffFile, LaneDiff } from '../core/patch.js';
 
@@ -37,9 +38,7 @@ const diffStart = async (lane: LaneRecord, options: GitOptions): Promise<string>
   if (fromFork && fromBase) return fromFork !== fromBase && (await isAncestor(fromFork, fromBase, options)) ? fromBase : fromFork;
   const start = fromFork ?? fromBase;
   if (start === undefined) {
-    throw new LanesError(`lane ${lane.name}: its branch shares no history with its fork point or with ${lane.base}`, {
-      hint: 'check the lane with git log in its worktree',
-    });
+    throw unrelatedHistory(lane);
   }
   return start;
 };

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 
 /** Result of one git call. */
 export interface GitResult {
@@ -41,6 +42,15 @@ export class GitError extends Error {
   }
 }
 
+/** Why git could not be started: the folder to run it in is not there, or git itself is not. */
+const explainNotStarted = async (cwd: string): Promise<GitResult> => {
+  const info = await stat(cwd).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    return { stdout: '', stderr: `fatal: cannot run git in ${cwd}: the folder ${info ? 'is not a folder' : 'does not exist (deleted or moved?)'}`, code: 128 };
+  }
+  return { stdout: '', stderr: 'git is not installed or not on PATH', code: 127 };
+};
+
 /**
  * Run git with an argument array (never a shell string), asynchronously, with a timeout, no
  * terminal prompts and no editor, and C locale output for parsing. Never throws for a non-zero
@@ -68,8 +78,9 @@ export const runGit = (args: string[], options: GitOptions): Promise<GitResult> 
         if (error) {
           const errno = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
           if (typeof errno.code === 'number') code = errno.code;
-          else if (errno.code === 'ENOENT') {
-            resolve({ stdout: '', stderr: 'git is not installed or not on PATH', code: 127 });
+          else if (errno.code === 'ENOENT' || errno.code === 'ENOTDIR') {
+            // The same error when the folder to run in is gone (a deleted worktree) as when git is.
+            void explainNotStarted(options.cwd).then(resolve);
             return;
           } else code = errno.killed ? 124 : 1;
           if (errno.killed) stderr = `${stderr}\ngit ${args[0] ?? ''} timed out`.trim();
@@ -77,6 +88,9 @@ export const runGit = (args: string[], options: GitOptions): Promise<GitResult> 
         resolve({ stdout, stderr, code });
       },
     );
+    // git may exit without reading its input (an early error, a hook that refuses): the write
+    // then fails with EPIPE, which must not end lanes (in the UI: every agent with it).
+    child.stdin?.on('error', () => undefined);
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });
@@ -94,4 +108,22 @@ export const splitZ = (output: string): string[] => {
   const parts = output.split('\0');
   if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts;
+};
+
+/** Lines git itself writes on stderr around a failure; anything else there came from a hook. */
+const GIT_OWN_LINE = /^(fatal|error|warning|hint):|^Preparing worktree|^HEAD is now at/;
+/** How many of a hook's last lines a one-line message shows. */
+const OUTPUT_LINES = 3;
+
+/**
+ * git's reason for a failure in one line: its `fatal:`/`error:` lines (else its exit code), then
+ * the last lines of any other output, which a hook that refused wrote (pre-commit, post-checkout,
+ * reference-transaction): git's own line alone ("ref updates aborted by hook") hides why.
+ */
+export const failureLine = (stderr: string, code: number): string => {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  const reasons = lines.filter((line) => /^(fatal|error):/.test(line));
+  const others = lines.filter((line) => !GIT_OWN_LINE.test(line));
+  const reason = reasons.length > 0 ? reasons.join('; ') : `exit ${code}`;
+  return others.length > 0 ? `${reason}; its output ends: ${others.slice(-OUTPUT_LINES).join(' / ')}` : reason;
 };

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { lstat, open, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LanesError } from '../core/errors.js';
+import { readRegularFile } from './regular-file.js';
 
 export interface FileLockOptions {
-  /** Give up after this long. Default 5 s: a state update holds the lock for milliseconds. */
+  /**
+   * Give up when the lock has not changed hands for this long (and in any case after three times
+   * as long). Default 10 s: a state update holds the lock for milliseconds, but 20 `lanes new`
+   * started at once beside the UI on a loaded two-core machine queue for seconds, and a queue that
+   * moves is worth waiting for. 0: fail at once when it is held.
+   */
   timeoutMs?: number;
   /**
    * A lock older than this is taken over even if its owner looks alive. Default 30 s: far longer
@@ -19,12 +25,17 @@ export interface FileLockOptions {
   onWait?: () => void;
 }
 
-const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** However often the lock changes hands, a waiter gives up after this many times `timeoutMs`. */
+const MAX_WAIT_FACTOR = 3;
 const DEFAULT_STALE_MS = 30_000;
 /** First retry delay; doubles up to MAX_DELAY_MS. Short: the holder is usually done within a few ms. */
 const FIRST_DELAY_MS = 5;
-/** Cap on the retry delay so a waiting process notices a released lock within ~0.1 s. */
-const MAX_DELAY_MS = 100;
+/**
+ * Cap on the retry delay: a waiting process notices a released lock within ~0.2 s, and twenty
+ * waiters poll a few times a second each, not hundreds.
+ */
+const MAX_DELAY_MS = 200;
 
 interface LockOwner {
   pid?: number;
@@ -50,15 +61,20 @@ export const isAlive = (pid: number): boolean => {
 
 const readHolder = async (lockPath: string): Promise<Holder | undefined> => {
   try {
-    const [raw, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
+    const [read, info] = await Promise.all([readRegularFile(lockPath), lstat(lockPath)]);
+    if (read.kind === 'absent') return undefined;
+    if (read.kind === 'other') {
+      // Never a lock lanes made (those are files): not waited on, not removed.
+      throw new LanesError(`the lock ${lockPath} is ${read.what}, not a lock file lanes made`, { hint: 'remove it if no lanes process is running' });
+    }
     let owner: LockOwner = {};
     try {
-      const parsed: unknown = JSON.parse(raw);
+      const parsed: unknown = JSON.parse(read.text);
       if (parsed && typeof parsed === 'object') owner = parsed as LockOwner;
     } catch {
       // Empty or partial: the owner is between creating and writing the file; judge by age only.
     }
-    return { owner, raw, ageMs: Date.now() - info.mtimeMs };
+    return { owner, raw: read.text, ageMs: Date.now() - info.mtimeMs };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -98,7 +114,10 @@ const acquire = async (lockPath: string, options: FileLockOptions): Promise<stri
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const token = randomBytes(8).toString('hex');
-  const deadline = Date.now() + timeoutMs;
+  const start = Date.now();
+  const hardDeadline = start + MAX_WAIT_FACTOR * timeoutMs;
+  let deadline = start + timeoutMs;
+  let lastHolder: string | undefined;
   let delay = FIRST_DELAY_MS;
   let waited = false;
   for (;;) {
@@ -109,6 +128,9 @@ const acquire = async (lockPath: string, options: FileLockOptions): Promise<stri
       await removeStale(lockPath, holder);
       continue;
     }
+    // A new holder means the queue moves: wait for it as long as for the first one (bounded).
+    if (lastHolder !== undefined && holder.raw !== lastHolder) deadline = Math.min(Date.now() + timeoutMs, hardDeadline);
+    lastHolder = holder.raw;
     if (Date.now() >= deadline) {
       const who = typeof holder.owner.pid === 'number' ? ` by process ${holder.owner.pid}` : '';
       throw new LanesError(`${options.label ?? 'the lanes state'} is locked${who} (${lockPath})`, {
@@ -117,8 +139,8 @@ const acquire = async (lockPath: string, options: FileLockOptions): Promise<stri
     }
     if (!waited) options.onWait?.();
     waited = true;
-    // Jitter keeps two waiting processes from retrying in lockstep.
-    await sleep(delay + Math.floor(Math.random() * delay));
+    // Jitter keeps waiting processes from retrying in lockstep.
+    await sleep(Math.min(delay + Math.floor(Math.random() * delay), Math.max(0, deadline - Date.now())));
     delay = Math.min(delay * 2, MAX_DELAY_MS);
   }
 };

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { isAlive } from './file-lock.js';
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory, writeFileAtomic } from './atomic-file.js';
 import { stateDir } from './paths.js';
+import { readRegularFile } from './regular-file.js';
 import type { Repo } from './repo.js';
 
 /**
@@ -80,7 +81,9 @@ export class Journal {
     const entries: JournalEntry[] = [];
     for (const name of names.sort()) {
       try {
-        entries.push(JSON.parse(await readFile(join(this.dir, name), 'utf8')) as JournalEntry);
+        // Never a FIFO or a symlink: one would block every command, the other point anywhere.
+        const read = await readRegularFile(join(this.dir, name));
+        if (read.kind === 'file') entries.push(JSON.parse(read.text) as JournalEntry);
       } catch {
         // A half-written entry cannot exist (atomic writes); a foreign file is not ours to touch.
       }

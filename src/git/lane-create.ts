@@ -6,7 +6,7 @@ import { LanesError, usageError } from '../core/errors.js';
 import type { AgentSpec, LaneRecord } from '../core/lane.js';
 import { branchNameFor, validateLaneName } from '../core/names.js';
 import { crashPoint } from './crash-point.js';
-import { GitError, runGit } from './exec.js';
+import { failureLine, GitError, runGit } from './exec.js';
 import { withFileLock } from './file-lock.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { applySetup } from './lane-setup.js';
@@ -127,18 +127,11 @@ const rollback = async (repo: Repo, path: string, branch: string, tip: string, c
   return left;
 };
 
-/** git's own reason: its `fatal:`/`error:` lines, else its last line (not "Preparing worktree"). */
-const gitReason = (error: GitError): string => {
-  const lines = error.stderr.split('\n').map((line) => line.trim()).filter(Boolean);
-  const reasons = lines.filter((line) => /^(fatal|error):/.test(line));
-  return (reasons.length > 0 ? reasons : lines.slice(-1)).join('; ') || `exit ${error.code}`;
-};
-
 const asLanesError = (name: string, error: unknown): LanesError => {
   if (error instanceof LanesError) return error;
   const detail =
     error instanceof GitError
-      ? `git ${error.args.join(' ')} failed: ${gitReason(error)}`
+      ? `git ${error.args.join(' ')} failed: ${failureLine(error.stderr, error.code)}`
       : error instanceof Error
         ? error.message
         : String(error);

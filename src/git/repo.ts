@@ -29,6 +29,19 @@ const needsWorkingTree = (dir: string): LanesError =>
   new LanesError(`${dir} is a bare repository`, { hint: 'lanes needs a repository with a working tree' });
 
 /**
+ * True when the repository has a commit: the main checkout's HEAD is one, or a branch, tag or
+ * remote-tracking ref exists. Never `rev-list --all`: that also reads every linked worktree's HEAD
+ * and fails while one is unreadable, which it is for a moment during every `git worktree add` (and
+ * for good when one was killed there), so it would call a repository with commits empty.
+ */
+const hasCommits = async (commonDir: string): Promise<boolean> => {
+  const head = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: commonDir, readOnly: true });
+  if (head.code === 0) return true;
+  const refs = await runGit(['for-each-ref', '--count=1', '--format=%(objectname)', 'refs/heads', 'refs/tags', 'refs/remotes'], { cwd: commonDir, readOnly: true });
+  return refs.code === 0 && refs.stdout.trim() !== '';
+};
+
+/**
  * Find the repository that contains `dir` (a checkout, a subfolder of one, or a linked worktree).
  * Lanes always hang off the MAIN worktree, so starting lanes inside a lane never nests lanes.
  */
@@ -52,8 +65,7 @@ export const discoverRepo = async (dir: string): Promise<Repo> => {
   const [main] = await listWorktreesIn(commonDir);
   if (!main || main.bare) throw needsWorkingTree(commonDir);
 
-  const hasCommits = await runGit(['rev-list', '-n', '1', '--all'], { cwd: commonDir, readOnly: true });
-  if (hasCommits.code !== 0 || hasCommits.stdout.trim() === '') {
+  if (!(await hasCommits(commonDir))) {
     throw new LanesError(`the repository at ${main.path} has no commits`, { hint: 'make an initial commit first' });
   }
   return { commonDir, mainWorktree: main.path, name: basename(main.path), parent: dirname(main.path) };

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { copyFile, link, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LaneRecord } from '../core/lane.js';
 import { syncDirectory, writeFileAtomic } from './atomic-file.js';
@@ -7,6 +7,7 @@ import { LanesError } from '../core/errors.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { DEFAULT_WORKTREE_TEMPLATE, stateDir } from './paths.js';
 import type { Repo } from './repo.js';
+import { readRegularFile, type RegularRead } from './regular-file.js';
 import { rebuildLanesFromGit } from './state-rebuild.js';
 import { checkState, emptyState, parseState, type LanesState } from './state-schema.js';
 
@@ -36,12 +37,12 @@ const LOCK_FILE = 'state.lock';
 /** A file-system-safe timestamp, e.g. `2024-05-01T10-20-30-123Z`. */
 const fileTimestamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
 
-const readText = async (path: string): Promise<string | undefined> => {
+/** The state file as {@link readRegularFile} finds it; an unreadable one is one line for the user. */
+const readStateFile = async (path: string): Promise<RegularRead> => {
   try {
-    return await readFile(path, 'utf8');
+    return await readRegularFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
     throw new LanesError(`cannot read the lanes state file ${path} (${code ?? String(error)})`, {
       hint: 'check its permissions, or move it away so lanes rebuilds it from git',
       cause: error,
@@ -71,10 +72,12 @@ export class StateStore {
 
   /** Read the state. Lock-free when the file is fine; a broken file is recovered under the lock. */
   async load(): Promise<LoadResult> {
-    const text = await readText(this.path);
-    if (text === undefined) return { state: emptyState() };
-    const parsed = parseState(text);
-    if (parsed.kind === 'ok') return { state: parsed.state };
+    const read = await readStateFile(this.path);
+    if (read.kind === 'absent') return { state: emptyState() };
+    if (read.kind === 'file') {
+      const parsed = parseState(read.text);
+      if (parsed.kind === 'ok') return { state: parsed.state };
+    }
     return this.locked(() => this.readLocked());
   }
 
@@ -103,12 +106,12 @@ export class StateStore {
 
   /** Read with the lock held; recovers a broken file (backup, rebuild from git, write). */
   private async readLocked(): Promise<LoadResult> {
-    const text = await readText(this.path);
-    if (text === undefined) return { state: emptyState() };
-    const parsed = parseState(text);
-    if (parsed.kind === 'ok') return { state: parsed.state };
+    const read = await readStateFile(this.path);
+    if (read.kind === 'absent') return { state: emptyState() };
+    const parsed = read.kind === 'file' ? parseState(read.text) : undefined;
+    if (parsed?.kind === 'ok') return { state: parsed.state };
 
-    const kept = parsed.kind === 'partial' ? parsed.valid : [];
+    const kept = parsed?.kind === 'partial' ? parsed.valid : [];
     const rebuilt = await rebuildLanesFromGit(this.repo, {
       branchPrefix: this.options.branchPrefix,
       worktreeDir: this.options.worktreeDir ?? DEFAULT_WORKTREE_TEMPLATE,
@@ -118,9 +121,28 @@ export class StateStore {
     const lanes: LaneRecord[] = [...kept, ...rebuilt.filter((lane) => !names.has(lane.name))];
     const state = checkState({ version: 1, lanes });
 
-    const backup = await this.backup();
+    // Something that is not a file (a FIFO, a folder, a symlink) is moved aside whole: it cannot
+    // be linked or copied, and the rebuilt file could not be renamed over a folder.
+    const backup = read.kind === 'file' ? await this.backup() : await this.moveAside();
     await this.write(state);
     return { state, recoveredFrom: backup };
+  }
+
+  /** A free `state.json.corrupt-<timestamp>[-n]` name (never an earlier backup's). */
+  private async freeBackupName(): Promise<string> {
+    const stamp = fileTimestamp();
+    for (let attempt = 0; ; attempt += 1) {
+      const target = `${this.path}.corrupt-${stamp}${attempt === 0 ? '' : `-${attempt}`}`;
+      if (!(await lstat(target).then(() => true, () => false))) return target;
+    }
+  }
+
+  /** Rename what sits at the state path (not a regular file) to a backup name. */
+  private async moveAside(): Promise<string> {
+    const target = await this.freeBackupName();
+    await rename(this.path, target);
+    await syncDirectory(this.dir);
+    return target;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runGit, GitError, splitZ } from './exec.js';
 import type { Repo } from './repo.js';
 
@@ -82,12 +83,25 @@ export const parseWorktreeList = (output: string): WorktreeEntry[] => {
   return entries;
 };
 
+/**
+ * `git worktree add` in another process writes its admin files one after the other; a listing
+ * that reads one between its creation and its content fails ("failed to read
+ * worktrees/x/commondir"). That passes within milliseconds: the listing is tried again, with
+ * jittered waits, for up to about LIST_RETRY_MS.
+ */
+const LIST_RETRY_MS = 3_000;
+const isAddInFlight = (stderr: string): boolean => /failed to read worktrees\//.test(stderr);
+
 /** List worktrees, running git in `cwd` (any folder of the repository, or its common dir). */
 export const listWorktreesIn = async (cwd: string): Promise<WorktreeEntry[]> => {
   const args = ['worktree', 'list', '--porcelain', '-z'];
-  const result = await runGit(args, { cwd, readOnly: true });
-  if (result.code !== 0) throw new GitError(args, result);
-  return parseWorktreeList(result.stdout);
+  const deadline = Date.now() + LIST_RETRY_MS;
+  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    const result = await runGit(args, { cwd, readOnly: true });
+    if (result.code === 0) return parseWorktreeList(result.stdout);
+    if (!isAddInFlight(result.stderr) || Date.now() >= deadline) throw new GitError(args, result);
+    await sleep(delay + Math.floor(Math.random() * delay));
+  }
 };
 
 /**
@@ -116,4 +130,38 @@ export const removeUnfinishedAdmin = async (repo: Repo, path: string, withSuffix
     const lock = contents.includes('locked') ? (await readFile(join(folder, 'locked'), 'utf8').catch(() => undefined))?.trim() : '';
     if (lock === '' || lock === 'initializing') await rm(folder, { recursive: true, force: true });
   }
+};
+
+/** A linked worktree that a `git worktree add` began and never finished, and why it looks so. */
+export interface HalfMadeWorktree {
+  entry: WorktreeEntry;
+  why: string;
+}
+
+const NULL_OID = /^0+$/;
+
+/**
+ * Linked worktrees left half-made (git-and-process-safety §8 F2): still locked "initializing" by
+ * git, a HEAD that is unreadable (git shows the null commit) or that names a commit the
+ * repository does not have. `git worktree add` passes through that state for a moment every time;
+ * a killed one stays in it. Read-only.
+ */
+export const halfMadeWorktrees = async (repo: Repo, entries?: readonly WorktreeEntry[]): Promise<HalfMadeWorktree[]> => {
+  const linked = (entries ?? (await listWorktrees(repo))).slice(1).filter((entry) => !entry.bare && entry.prunable === undefined);
+  const heads = linked.map((entry) => entry.head).filter((head): head is string => head !== undefined && !NULL_OID.test(head));
+  const missing = new Set<string>();
+  if (heads.length > 0) {
+    const checked = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd: repo.commonDir, readOnly: true, input: `${heads.join('\n')}\n` });
+    for (const line of checked.stdout.split('\n')) {
+      const [oid, kind] = line.split(' ');
+      if (oid && kind !== 'commit') missing.add(oid);
+    }
+  }
+  const found: HalfMadeWorktree[] = [];
+  for (const entry of linked) {
+    if (entry.locked === 'initializing') found.push({ entry, why: 'git is still adding it, or an interrupted git worktree add left it locked "initializing"' });
+    else if (entry.head === undefined || NULL_OID.test(entry.head)) found.push({ entry, why: 'its HEAD is unreadable (an interrupted git worktree add)' });
+    else if (missing.has(entry.head)) found.push({ entry, why: `its HEAD names a commit the repository does not have (${entry.head.slice(0, 12)})` });
+  }
+  return found;
 };

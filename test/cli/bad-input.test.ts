@@ -193,12 +193,15 @@ describe('lanes new refuses what it cannot do, creating nothing', () => {
     await refused(['new', 'x', '--cmd', 'definitely-not-a-command-xyz'], where, 1, /agent command not found: definitely-not-a-command-xyz/);
   });
 
-  it('an agent preset whose program is not on PATH (--agent claude)', async () => {
-    const gitDir = dirname(await whichIn(process.env.PATH ?? '', 'git'));
-    const path = [...new Set([gitDir, '/bin'])].join(delimiter);
-    expect(await whichIn(path, 'claude').catch(() => undefined), 'claude must not be on the test PATH').toBeUndefined();
-    const { where } = await repoSetup({}, { PATH: path });
-    await refused(['new', 'x', '--agent', 'claude'], where, 1, /agent command not found: claude/);
+  it('an agent preset whose program is not on PATH', async () => {
+    // A preset of the user's own whose program cannot exist: the test does not depend on what
+    // is installed (Claude Code in /usr/bin made a test of the built-in `claude` preset fail).
+    const program = 'lanes-test-agent-that-does-not-exist';
+    expect(await whichIn(process.env.PATH ?? '', program).catch(() => undefined)).toBeUndefined();
+    const { home, where } = await repoSetup();
+    await mkdir(join(home, '.config', 'lanes'), { recursive: true });
+    await writeFile(join(home, '.config', 'lanes', 'config.json'), JSON.stringify({ agents: { ghost: { command: program } } }));
+    await refused(['new', 'x', '--agent', 'ghost'], where, 1, new RegExp(`agent command not found: ${program}`));
   });
 
   it('--agent and --cmd together: a usage error', async () => {

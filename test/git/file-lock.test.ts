@@ -86,4 +86,24 @@ describe('withFileLock', () => {
     expect((error as LanesError).line).toMatch(new RegExp(`locked by process ${process.pid} .*: try again`));
     expect(await readdir(dir)).toEqual(['state.lock']);
   });
+
+  it('waits while a queue of holders moves, past the time one holder may keep it (issue 7, smaller)', async () => {
+    // Twenty holders of 300 ms each: the last waits about 6 s in all, but never long for one holder.
+    const holders = 20;
+    let inside = 0;
+    let finished = 0;
+    const results = await Promise.allSettled(
+      Array.from({ length: holders }, () =>
+        withFileLock(lockPath, async () => {
+          inside += 1;
+          expect(inside).toBe(1);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          inside -= 1;
+          finished += 1;
+        }),
+      ),
+    );
+    expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+    expect(finished).toBe(holders);
+  });
 });

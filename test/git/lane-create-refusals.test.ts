@@ -152,3 +152,21 @@ describe('repositories lanes cannot work on are refused before anything is made'
     expect(await readdir(plain)).toEqual([]);
   });
 });
+
+describe('a hook that fails while a lane is made (issue 7, smaller)', () => {
+  it('a failing post-checkout hook: its output is in the one line, and the half-made lane is rolled back', async () => {
+    const { t, repo, store } = await open();
+    const hook = join(t.dir, '.git', 'hooks', 'post-checkout');
+    await writeFile(hook, '#!/bin/sh\necho "checking dependencies"\necho "node_modules is missing: run npm ci" >&2\nexit 3\n', { mode: 0o755 });
+    const error = await refused(t, repo, store, { name: 'hooked' });
+    expect(error.line).toBe('could not create lane hooked: git worktree add failed: exit 3; its output ends: checking dependencies / node_modules is missing: run npm ci');
+  });
+
+  it('a reference-transaction hook that refuses the branch: its words, not only git\'s', async () => {
+    const { t, repo, store } = await open();
+    const hook = join(t.dir, '.git', 'hooks', 'reference-transaction');
+    await writeFile(hook, '#!/bin/sh\n[ "$1" = prepared ] || exit 0\necho "branches must be named after a ticket" >&2\nexit 1\n', { mode: 0o755 });
+    const error = await refused(t, repo, store, { name: 'hooked' });
+    expect(error.line).toBe('could not create lane hooked: git branch failed: fatal: ref updates aborted by hook; its output ends: branches must be named after a ticket');
+  });
+});

@@ -1,4 +1,4 @@
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeLane, planMerge } from '../../src/git/merge/index.js';
@@ -314,6 +314,37 @@ describe('mergeLane: uncommitted work in the lane', () => {
     expect(await show(r, 'main:w.txt')).toBe('w edited\n');
     expect((await r.stored('w'))?.merged?.tip).toBe(await r.tip('lanes/w'));
     await assertNothingLost(oracle, r.t.dir, { mainMayChange: true });
+  });
+
+  it('with commitWip and a pre-commit hook that refuses: the lane\'s index, files and branch are exactly as before (issue 7, smaller)', async () => {
+    const r = await open();
+    const lane = await r.lane('w', { 'w.txt': 'w\n', 'x.txt': 'x\n' });
+    await writeFile(join(lane.worktree, 'w.txt'), 'w staged\n');
+    await gitIn(lane.worktree, ['add', 'w.txt']);
+    await writeFile(join(lane.worktree, 'x.txt'), 'x unstaged\n');
+    await writeFile(join(lane.worktree, 'new.txt'), 'untracked\n');
+    const hook = join(r.repo.commonDir, 'hooks', 'pre-commit');
+    await writeFile(hook, '#!/bin/sh\necho "lint: 2 problems in x.txt" >&2\nexit 1\n', { mode: 0o755 });
+    const indexPath = (await gitIn(lane.worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])).trim();
+    const index = await readFile(indexPath);
+    const status = await gitIn(lane.worktree, ['status', '--porcelain']);
+    const branchTip = await r.tip('lanes/w');
+    const oracle = await captureOracle(r.t.dir);
+
+    const outcome = await merge(r, lane, { commitWip: true });
+
+    expect(outcome).toEqual({ kind: 'refused', reason: "could not commit the lane's changes (git commit): exit 1; its output ends: lint: 2 problems in x.txt; nothing was changed" });
+    expect(status).toBe('M  w.txt\n M x.txt\n?? new.txt\n');
+    expect(await gitIn(lane.worktree, ['status', '--porcelain'])).toBe(status);
+    expect((await readFile(indexPath)).equals(index)).toBe(true);
+    expect(await r.tip('lanes/w')).toBe(branchTip);
+    expect((await readdir(dirname(indexPath))).filter((name) => name.includes('lanes-wip'))).toEqual([]);
+    await assertNothingLost(oracle, r.t.dir);
+
+    await rm(hook);
+    expect((await merge(r, lane, { commitWip: true })).kind).toBe('merged');
+    expect(await gitIn(lane.worktree, ['status', '--porcelain'])).toBe('');
+    expect(await show(r, 'main:x.txt')).toBe('x unstaged\n');
   });
 
   it('with commitWip but a dirty base checkout commits nothing', async () => {

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, realpath } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeAll, expect } from 'vitest';
 import { LANES_BIN } from './terminal-driver.js';
 
 export interface CliResult {
@@ -12,9 +14,9 @@ export interface CliResult {
 }
 
 /** Run the built `bin/lanes.js` without a terminal (stdin, stdout and stderr are pipes). */
-export const runLanes = (args: string[], options: { cwd: string; env: Record<string, string> }): Promise<CliResult> =>
+export const runLanes = (args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<CliResult> =>
   new Promise((resolve) => {
-    execFile(process.execPath, [LANES_BIN, ...args], { cwd: options.cwd, env: options.env, encoding: 'utf8', timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [LANES_BIN, ...args], { cwd: options.cwd, env: options.env, encoding: 'utf8', timeout: options.timeoutMs ?? 20_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       resolve({ code, stdout, stderr });
     });
@@ -44,3 +46,20 @@ export const isolatedEnv = async (overrides: Record<string, string> = {}): Promi
 
 /** Every path under `root` (relative, sorted), folders included: for "nothing was created" checks. */
 export const listTree = async (root: string): Promise<string[]> => (await readdir(root, { recursive: true })).map(String).sort();
+
+/**
+ * For a test file that runs the built CLI: checks once that it is built, and returns a function
+ * that registers folders to remove after each test.
+ */
+export const useCliTempFolders = (): ((...dirs: string[]) => void) => {
+  let dirs: string[] = [];
+  beforeAll(() => {
+    // `npm run build` first (npm test does).
+    expect(existsSync(LANES_BIN)).toBe(true);
+  });
+  afterEach(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    dirs = [];
+  });
+  return (...more) => void dirs.push(...more);
+};

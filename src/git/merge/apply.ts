@@ -27,7 +27,11 @@ export const BASE_MOVED = 'the base moved during the merge; try again';
  */
 export const CHECKOUT_TIMEOUT_MS = 30 * 60_000;
 
-const firstLine = (text: string): string => text.trim().split('\n').find((line) => line.startsWith('fatal:') || line.startsWith('error:')) ?? text.trim().split('\n')[0] ?? '';
+/** git's reason in one line: its `fatal:` line (the one that stopped it), else its first `error:`, else its first line. */
+const firstLine = (text: string): string => {
+  const lines = text.trim().split('\n');
+  return lines.find((line) => line.startsWith('fatal:')) ?? lines.find((line) => line.startsWith('error:')) ?? lines[0] ?? '';
+};
 
 /**
  * Move the base to the result (SPEC §6.4): `merge --ff-only` in the checkout that has the base,
@@ -48,7 +52,7 @@ export const applyResult = async (repo: Repo, input: ApplyInput): Promise<ApplyO
     const updated = await runGit(['update-ref', '-m', input.reflogMessage, ref, result, baseTip], { cwd: repo.commonDir });
     if (updated.code === 0) return { ok: true };
     if ((await refTip(repo.commonDir, ref)) !== baseTip) return { ok: false, reason: BASE_MOVED };
-    return { ok: false, reason: `could not move ${base}: ${firstLine(updated.stderr)}` };
+    return { ok: false, reason: `the merge failed: ${firstLine(updated.stderr) || `git update-ref exit ${updated.code}`}; the base is unchanged` };
   }
 
   const checkout = input.checkout;
@@ -60,20 +64,14 @@ export const applyResult = async (repo: Repo, input: ApplyInput): Promise<ApplyO
 
   const merged = await runGit(['merge', '--ff-only', '--quiet', result], { cwd: checkout, timeoutMs: CHECKOUT_TIMEOUT_MS });
   if (merged.code === 0) return { ok: true };
-  const why = `git merge --ff-only failed in ${checkout}: ${firstLine(merged.stderr)}`;
+  const why = `the merge failed: ${firstLine(merged.stderr) || `git merge --ff-only exit ${merged.code}`}`;
   if ((await refTip(repo.commonDir, ref)) !== baseTip) return { ok: false, reason: BASE_MOVED };
-  // A git killed part way (timed out, or its index.lock left behind: the checkout had none just
-  // before) may have written some of the result's files: put them back as at the old tip. A
-  // fast-forward git refused changed nothing; changes seen then may be the user's, made since the
-  // check above, and are only reported.
-  const [lock] = (await gitPaths(checkout, ['index.lock'])) ?? [];
-  const isCutShort = merged.code === 124 || (lock !== undefined && (await access(lock).then(() => true, () => false)));
-  if (isCutShort) {
-    const rollback = await rollBackCheckout(checkout, baseTip, result);
-    return { ok: false, reason: rollback.ok ? `${why}; its files were put back as they were` : `${why}; ${rollback.reason}` };
-  }
-  const dirty = statusPaths(await readStatus(checkout).catch(() => []));
-  return { ok: false, reason: dirty.length > 0 ? `${why}; it now has changes: ${listForLine(dirty)}` : why };
+  // The checkout was proven clean just above, so what a fast-forward that started and then failed
+  // left there (a smudge filter that failed, a reference-transaction hook that refused the ref
+  // update, a full disk, a git killed by its time limit) is the merge's own: put every path the
+  // merge changes back as at the old tip. Anything else there is only reported, never touched.
+  const rollback = await rollBackCheckout(checkout, baseTip, result);
+  return { ok: false, reason: rollback.ok ? `${why}; the base is unchanged` : `${why}; ${rollback.reason}` };
 };
 
 /** After a move: the base is at the result and its checkout (if any) clean on it. One line when not. */

@@ -1,6 +1,7 @@
 import type { LaneRecord } from '../../core/lane.js';
 import { LanesError } from '../../core/errors.js';
 import { git, GitError, runGit, splitZ } from '../exec.js';
+import { unrelatedHistory } from '../lane-info.js';
 import { changedBetween } from '../touched.js';
 import type { CommitSummary } from './types.js';
 
@@ -70,7 +71,7 @@ export const mergeSides = async (cwd: string, lane: LaneRecord, baseTip: string,
     return { since: merged.tip, ours: helper.trim() };
   }
   const mergeBase = await runGit(['merge-base', baseTip, branchTip], { cwd, readOnly: true });
-  if (mergeBase.code !== 0) throw new LanesError(`lane ${lane.name}: its branch and the base ${lane.base} share no history`);
+  if (mergeBase.code !== 0) throw unrelatedHistory(lane);
   return { since: mergeBase.stdout.trim().split('\n')[0] as string, ours: baseTip };
 };
 

@@ -1,11 +1,14 @@
 import { isLanesError } from '../../core/errors.js';
 import type { LaneRecord } from '../../core/lane.js';
-import { runGit } from '../exec.js';
+import { copyFile, rename, unlink } from 'node:fs/promises';
+import { failureLine, runGit } from '../exec.js';
+import { mergeSpaceRefusal } from '../free-space.js';
 import { Journal, type JournalEntry } from '../journal.js';
 import { applyResult, checkApplied } from './apply.js';
+import { gitPaths } from './checkout.js';
 import { commitResult } from './build.js';
 import { planMerge } from './plan.js';
-import { crashPointForTests, recordConflict, recordMerged, withMergeLock } from './record.js';
+import { crashPointForTests, recordConflict, recordMerged, WIP_INDEX_SUFFIX, withMergeLock } from './record.js';
 import { recoverEntry, recoverLocked } from './recover.js';
 import { listForLine } from './status.js';
 import type { MergeInput, MergeJournalData, MergeOutcome, MergePlan, MergeStep } from './types.js';
@@ -20,15 +23,28 @@ const refuse = (reason: string): never => {
 
 const wipMessage = (name: string): string => `lanes: work in progress on ${name}`;
 
-/** Commit everything in the lane's worktree on its branch (`--commit-wip`): the one write there. */
+/**
+ * Commit everything in the lane's worktree on its branch (`--commit-wip`): the one write there.
+ * Staged through a copy of the lane's index (GIT_INDEX_FILE), so a refusal (a pre-commit hook
+ * that fails, a full disk) leaves the agent's index exactly as it was; only a commit that landed
+ * replaces the index, with the copy that matches the new HEAD.
+ */
 const commitWip = async (lane: LaneRecord): Promise<void> => {
   const cwd = lane.worktree;
-  for (const args of [['add', '-A'], ['commit', '-q', '-m', wipMessage(lane.name)]]) {
-    const result = await runGit(args, { cwd });
-    if (result.code !== 0) {
-      const line = result.stderr.trim().split('\n').find((text) => /^(fatal|error):/.test(text)) ?? result.stderr.trim().split('\n')[0] ?? '';
-      refuse(`could not commit the lane's changes (git ${args[0]}): ${line || `exit ${result.code}`}`);
+  const index = (await gitPaths(cwd, ['index']))?.[0] ?? refuse(`could not commit the lane's changes: git cannot read ${cwd}`);
+  const copy = `${index}${WIP_INDEX_SUFFIX}${process.pid}`;
+  await copyFile(index, copy).catch((error: NodeJS.ErrnoException) => {
+    // No index yet (nothing was ever staged): git starts the copy empty.
+    if (error.code !== 'ENOENT') throw error;
+  });
+  try {
+    for (const args of [['add', '-A'], ['commit', '-q', '-m', wipMessage(lane.name)]]) {
+      const result = await runGit(args, { cwd, env: { GIT_INDEX_FILE: copy } });
+      if (result.code !== 0) refuse(`could not commit the lane's changes (git ${args[0]}): ${failureLine(result.stderr, result.code)}; nothing was changed`);
     }
+    await rename(copy, index);
+  } finally {
+    await unlink(copy).catch(() => undefined);
   }
 };
 
@@ -52,7 +68,7 @@ export const mergeLane = async (input: MergeInput): Promise<MergeOutcome> => {
     return await withMergeLock(input.repo, () => mergeLocked(input));
   } catch (error) {
     if (error instanceof Refusal) return { kind: 'refused', reason: error.message };
-    if (isLanesError(error)) return { kind: 'refused', reason: error.message };
+    if (isLanesError(error)) return { kind: 'refused', reason: error.line };
     throw error;
   }
 };
@@ -78,6 +94,11 @@ const mergeLocked = async (input: MergeInput): Promise<MergeOutcome> => {
   let plan = await planMerge({ repo, lane, squash });
   const refusal = planRefusal(plan, input);
   if (refusal) return { kind: 'refused', reason: refusal };
+  if (plan.prediction.clean) {
+    const hasVerify = Boolean(input.verify?.trim());
+    const space = await mergeSpaceRefusal(repo, { baseTip: plan.baseTip, tree: plan.prediction.tree, checkout: plan.checkout, hasVerify });
+    if (space) return { kind: 'refused', reason: space };
+  }
 
   const journal = new Journal(repo);
   let entry: JournalEntry<MergeJournalData> | undefined;

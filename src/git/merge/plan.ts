@@ -79,7 +79,7 @@ export const planMerge = async (input: PlanInput): Promise<MergePlan> => {
     sides = await mergeSides(cwd, lane, baseTip, branchTip);
   } catch (error) {
     if (!isLanesError(error)) throw error;
-    return emptyPlan(input, { baseTip, branchTip, worktreeHead: worktree?.head, uncommitted, checkout: checkoutPath(checkout), refusal: error.message });
+    return emptyPlan(input, { baseTip, branchTip, worktreeHead: worktree?.head, uncommitted, checkout: checkoutPath(checkout), refusal: error.line });
   }
   const { since } = sides;
   const exclude = since === lane.merged?.tip ? [baseTip, since] : [baseTip];

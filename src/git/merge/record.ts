@@ -1,9 +1,10 @@
-import { readFile, utimes } from 'node:fs/promises';
+import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LanesError } from '../../core/errors.js';
 import type { LaneRecord } from '../../core/lane.js';
 import { withFileLock } from '../file-lock.js';
 import { stateDir } from '../paths.js';
+import { readRegularFile } from '../regular-file.js';
 import type { Repo } from '../repo.js';
 import type { StateStore } from '../state.js';
 
@@ -18,12 +19,17 @@ export const mergeLockPath = (repo: Repo): string => join(stateDir(repo), 'merge
 const HEARTBEAT_MS = 10_000;
 const STALE_MS = 60_000;
 
+/** The copy of a lane's index that a WIP commit stages in: `<index>.lanes-wip-<pid>`. */
+export const WIP_INDEX_SUFFIX = '.lanes-wip-';
+
 /** Thrown when another process holds the merge lock. */
 export class MergeBusyError extends LanesError {}
 
 const lockHolderPid = async (path: string): Promise<number | undefined> => {
   try {
-    const owner: unknown = JSON.parse(await readFile(path, 'utf8'));
+    const read = await readRegularFile(path);
+    if (read.kind !== 'file') return undefined;
+    const owner: unknown = JSON.parse(read.text);
     const pid = (owner as { pid?: unknown }).pid;
     return typeof pid === 'number' ? pid : undefined;
   } catch {

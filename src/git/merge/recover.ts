@@ -1,22 +1,32 @@
-import { access, unlink } from 'node:fs/promises';
+import { access, readdir, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { isAlive } from '../file-lock.js';
 import { Journal, type JournalEntry } from '../journal.js';
 import type { Repo } from '../repo.js';
 import type { StateStore } from '../state.js';
 import { rollBackCheckout } from './apply.js';
 import { isAncestor, refTip } from './build.js';
 import { gitPaths } from './checkout.js';
-import { MergeBusyError, recordMerged, withMergeLock } from './record.js';
+import { MergeBusyError, recordMerged, WIP_INDEX_SUFFIX, withMergeLock } from './record.js';
 import { listForLine, processesIn, readStatus, statusPaths } from './status.js';
 import type { MergeJournalData } from './types.js';
 import { removeVerifyWorktree } from './verify.js';
 
 const short = (sha: string): string => sha.slice(0, 7);
 
-/** Remove the lane worktree's `index.lock` that an interrupted WIP commit left, if no git works there. */
+/**
+ * Remove what an interrupted WIP commit left in the lane's git dir, if no git works there: a stale
+ * `index.lock`, and the index copy it staged in (with that copy's lock) when its process is gone.
+ */
 const clearStaleLaneLock = async (worktree: string): Promise<string | undefined> => {
-  const [lock] = (await gitPaths(worktree, ['index.lock'])) ?? [];
-  if (!lock || !(await access(lock).then(() => true, () => false))) return undefined;
-  if ((await processesIn(worktree, { gitOnly: true })).length > 0) return undefined;
+  const [lock, index] = (await gitPaths(worktree, ['index.lock', 'index'])) ?? [];
+  if (!lock || !index || (await processesIn(worktree, { gitOnly: true })).length > 0) return undefined;
+  const prefix = `${basename(index)}${WIP_INDEX_SUFFIX}`;
+  for (const name of await readdir(dirname(index)).catch(() => [] as string[])) {
+    const pid = Number(name.slice(prefix.length).replace(/\.lock$/, ''));
+    if (name.startsWith(prefix) && Number.isInteger(pid) && !isAlive(pid)) await unlink(join(dirname(index), name)).catch(() => undefined);
+  }
+  if (!(await access(lock).then(() => true, () => false))) return undefined;
   await unlink(lock).catch(() => undefined);
   return `removed a stale index.lock in ${worktree}`;
 };
