@@ -93,19 +93,21 @@ export const newLane = async (
 /**
  * Finish or roll back what a crashed lanes process left half done (SPEC §8), as the UI does at its
  * start: every command that changes something runs it first, so a crash never waits for a UI start.
- * `skipTeardownOf`: `lanes rm` of that lane settles its own older entry. One line per entry.
+ * One line per entry.
  */
-export const recoverInterrupted = async (context: LanesContext, options: { skipTeardownOf?: string } = {}): Promise<string[]> => {
+export const recoverInterrupted = async (context: LanesContext): Promise<string[]> => {
   // Nothing interrupted (the usual case): nothing is locked, created or written.
   if ((await new Journal(context.repo).interrupted()).length === 0) return [];
   const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
   return [
     ...(await recoverMerges(context.repo, context.stateStore).catch((error: unknown) => [`could not check interrupted merges: ${reason(error)}`])),
-    ...(await recoverTeardowns(context.repo, context.stateStore, options).catch((error: unknown) => [`could not check interrupted teardowns: ${reason(error)}`])),
+    ...(await recoverTeardowns(context.repo, context.stateStore).catch((error: unknown) => [`could not check interrupted teardowns: ${reason(error)}`])),
   ];
 };
 
-/** {@link recoverInterrupted}, each line on stderr. */
-export const reportRecovery = async (context: LanesContext, options: { skipTeardownOf?: string } = {}): Promise<void> => {
-  for (const line of await recoverInterrupted(context, options)) process.stderr.write(`lanes: ${line}\n`);
+/** {@link recoverInterrupted}, each line on stderr; the lines are returned too. */
+export const reportRecovery = async (context: LanesContext): Promise<string[]> => {
+  const lines = await recoverInterrupted(context);
+  for (const line of lines) process.stderr.write(`lanes: ${line}\n`);
+  return lines;
 };

@@ -13,8 +13,14 @@ import type { GlobalOptions } from './main.js';
  */
 export const runRm = async (global: GlobalOptions, name: string, options: { force?: boolean }, cwd = process.cwd()): Promise<number> => {
   const context = await loadContext({ cwd, ...global });
-  await reportRecovery(context, { skipTeardownOf: name });
-  const lane = findLane((await context.stateStore.load()).state.lanes, name);
+  // An interrupted teardown of this very lane is finished (or stopped) here, by its own journal.
+  const recovered = await reportRecovery(context);
+  const lanes = (await context.stateStore.load()).state.lanes;
+  if (!lanes.some((l) => l.name === name) && recovered.some((line) => line.startsWith(`finished the interrupted teardown of lane ${name} `) || line === `finished the interrupted teardown of lane ${name}`)) {
+    process.stdout.write(`removed lane ${name}\n`);
+    return 0;
+  }
+  const lane = findLane(lanes, name);
   const space = await archiveSpaceRefusal(context.repo, lane);
   if (space) throw new LanesError(space);
   // A running UI knows the agent's tree, descendants that left the worktree included.

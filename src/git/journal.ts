@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { processStartTime } from '../term/process-tree.js';
 import { isAlive } from './file-lock.js';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ export interface JournalEntry<Data = Record<string, unknown>> {
   lane: string;
   /** pid of the process running the operation: a live owner's entry is never recovered. */
   pid: number;
+  /** That process's start time (term/process-tree.ts), so a reused pid is not taken for the owner. */
+  pidStart?: number;
   startedAt: string;
   step: string;
   data: Data;
@@ -41,11 +44,13 @@ export class Journal {
   /** Record a new operation about to take its first step. */
   async begin<Data extends Record<string, unknown>>(op: JournalEntry['op'], lane: string, step: string, data: Data): Promise<JournalEntry<Data>> {
     await mkdir(this.dir, { recursive: true });
+    const ownStart = await processStartTime(process.pid);
     const entry: JournalEntry<Data> = {
       id: `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`,
       op,
       lane,
       pid: process.pid,
+      ...(ownStart === undefined ? {} : { pidStart: ownStart }),
       startedAt: new Date().toISOString(),
       step,
       data,
@@ -93,7 +98,9 @@ export class Journal {
 
   /** Entries whose owner process is gone: operations a crash interrupted. */
   async interrupted(): Promise<JournalEntry[]> {
-    return (await this.entries()).filter((entry) => entry.pid !== process.pid && !isAlive(entry.pid));
+    const entries = await this.entries();
+    const owned = await Promise.all(entries.map((entry) => entry.pid === process.pid || isOwnerAlive(entry)));
+    return entries.filter((_entry, index) => !owned[index]);
   }
 
   private pathOf(id: string): string {
@@ -104,3 +111,14 @@ export class Journal {
     return writeFileAtomic(this.pathOf(entry.id), `${JSON.stringify(entry, null, 2)}\n`);
   }
 }
+
+/**
+ * True while the process that wrote `entry` still runs: same pid and, when recorded, same start
+ * time (a pid reused after the owner died, or after a reboot, is not the owner).
+ */
+export const isOwnerAlive = async (entry: JournalEntry): Promise<boolean> => {
+  if (!isAlive(entry.pid)) return false;
+  if (entry.pidStart === undefined) return true;
+  const start = await processStartTime(entry.pid);
+  return start === entry.pidStart;
+};

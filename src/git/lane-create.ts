@@ -6,6 +6,7 @@ import { LanesError, usageError } from '../core/errors.js';
 import type { AgentSpec, LaneRecord } from '../core/lane.js';
 import { branchNameFor, validateLaneName } from '../core/names.js';
 import { crashPoint } from './crash-point.js';
+import { stampWorktree } from './lane-stamp.js';
 import { failureLine, GitError, runGit } from './exec.js';
 import { withFileLock } from './file-lock.js';
 import { Journal, type JournalEntry } from './journal.js';
@@ -243,6 +244,8 @@ export const createLane = async (options: CreateLaneOptions): Promise<{ lane: La
       // the UI holds the agent back while this process is still setting the worktree up.
       ...(hasSetup ? { setupPid: process.pid } : {}),
     };
+    // The worktree says which lane it is, so a teardown never acts on it for another record.
+    await stampWorktree(path, { name, createdAt: lane.createdAt });
     created.record = true;
     await store.update((state) => {
       if (alreadyThere(state)) throw duplicate();

@@ -98,7 +98,7 @@ describe('teardown of worktrees moved, removed, locked or with submodules', () =
     expect(await worktreeList(rig.t.dir)).not.toContain(lane.worktree);
   });
 
-  it('#22 after the main checkout moved, git worktree repair re-links the lane before it is judged', async () => {
+  it('#22 after the main checkout moved, only the lane’s own .git file is re-linked before it is judged', async () => {
     rig = await makeRig();
     const lane = await rig.lane('relinked');
     await commitIn(lane.worktree, { 'c.txt': 'c\n' }, 'lane work');

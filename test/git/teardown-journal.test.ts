@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Journal } from '../../src/git/journal.js';
 import { forgetLane } from '../../src/git/teardown/remove.js';
 import { recoverTeardowns, teardownLane } from '../../src/git/teardown/index.js';
 import { readProcessStat } from '../../src/term/process-tree.js';
@@ -40,8 +41,8 @@ const isRunning = async (pid: number): Promise<boolean> => {
 };
 
 /** A teardown in a process of its own that SIGKILLs itself right after journaling `step`. */
-const crashTeardown = async (name: string, step: string, force: boolean): Promise<void> => {
-  const env = { ...process.env, LANES_TEST_CRASH_AT: step };
+const crashTeardown = async (name: string, crashAt: string, force: boolean, step = crashAt): Promise<void> => {
+  const env = { ...process.env, LANES_TEST_CRASH_AT: crashAt };
   const child = spawn(process.execPath, [LANES_OP, JSON.stringify({ op: 'teardown', dir: rig!.t.dir, config: rig!.config, name, force })], {
     env,
     detached: true,
@@ -154,5 +155,52 @@ describe('a teardown journal entry acts only on the lane it was written for (iss
     expect(existsSync(lane.worktree)).toBe(false);
     expect(await rig.record('half')).toBeUndefined();
     expect(await rig.journal()).toEqual([]);
+  });
+
+  it('lanes rm after a crash cut a removal short (.git file gone) finishes it through its journal', async () => {
+    rig = await makeRig();
+    const lane = await rig.lane('cut');
+    await crashTeardown('cut', 'remove-worktree', true);
+    await rm(join(lane.worktree, 'a.txt'));
+    await rm(join(lane.worktree, '.git'));
+    const { env, home } = await isolatedEnv();
+    homes.push(home);
+    const result = await runLanes(['rm', 'cut'], { cwd: rig.t.dir, env });
+    expect(result.stderr).toContain('finished the interrupted teardown of lane cut');
+    expect(result.code).toBe(0);
+    expect(existsSync(lane.worktree)).toBe(false);
+    expect(await rig.journal()).toEqual([]);
+  });
+
+  it('an entry this process left after a failure, or one whose pid now belongs to another process, does not block lanes rm', async () => {
+    rig = await makeRig();
+    const lane = await rig.lane('stuck');
+    const journal = new Journal(rig.repo);
+    // A teardown of this very process that threw after its kill step: not running any more.
+    await journal.begin('teardown', 'stuck', 'kill', { lane, base: 'main', force: false, roots: [] });
+    // A crashed one whose pid was reused (pid 1 is alive, its start time is not the recorded one).
+    const reused = await journal.begin('teardown', 'stuck', 'kill', { lane, base: 'main', force: false, roots: [] });
+    await writeFile(join(journal.dir, `${reused.id}.json`), JSON.stringify({ ...reused, pid: 1, pidStart: 1 }));
+    const outcome = await teardownLane({ repo: rig.repo, lane, base: 'main', stateStore: rig.store, graceMs: 300 });
+    expect(outcome.kind).toBe('removed');
+    expect(outcome.notices).toHaveLength(2);
+    expect(await rig.journal()).toEqual([]);
+  });
+
+  it('a crash while holding the worktree’s HEAD.lock: the next command releases it, and a lane with new work is kept', async () => {
+    rig = await makeRig();
+    const lane = await rig.lane('held');
+    await crashTeardown('held', 'head-locked', false, 'remove-worktree');
+    const lock = join(rig.repo.commonDir, 'worktrees', 'held', 'HEAD.lock');
+    expect(existsSync(lock)).toBe(true);
+    await writeFiles(lane.worktree, { 'late.txt': 'late work\n' });
+    const before = await captureOracle(rig.t.dir);
+    const messages = await recoverTeardowns(rig.repo, rig.store);
+    expect(messages).toEqual([expect.stringMatching(/^the interrupted teardown of lane held stopped: tearing down lane held would lose work/)]);
+    expect(existsSync(lock)).toBe(false);
+    await gitIn(lane.worktree, ['add', 'late.txt']);
+    await gitIn(lane.worktree, ['commit', '-q', '-m', 'late']);
+    expect(await rig.record('held')).toBeDefined();
+    await assertNothingLost(before, rig.t.dir);
   });
 });

@@ -150,6 +150,46 @@ describe('teardown proves the path is the lane’s worktree before it touches an
     expect(await readFile(decoyGit, 'utf8')).toBe('gitdir: /nonexistent/worktrees/decoy\n');
   });
 
+  it('a record pointed at another lane’s worktree is refused, that lane untouched', async () => {
+    rig = await makeRig();
+    const lane = await rig.lane('pointer');
+    const victim = await rig.lane('victim');
+    const pid = await bystander(victim.worktree);
+    const before = await captureOracle(rig.t.dir);
+    // Both records name one folder: neither is torn down.
+    const shared: LaneRecord = { ...lane, worktree: victim.worktree };
+    await rig.store.update((state) => ({ ...state, lanes: state.lanes.map((l) => (l.name === lane.name ? shared : l)) }));
+    await expect(teardown(shared, true)).rejects.toThrow(/both name the folder/);
+    // The victim's record gone too (edited away): the worktree's own stamp says whose it is.
+    await rig.store.update((state) => ({ ...state, lanes: state.lanes.filter((l) => l.name !== victim.name) }));
+    for (const force of [false, true]) {
+      const outcome = await teardown(shared, force);
+      expect(outcome.kind).toBe('refused');
+      if (outcome.kind === 'refused') expect(outcome.reason).toMatch(/was made for lane victim \(created /);
+    }
+    expect(await isRunning(pid)).toBe(true);
+    expect(existsSync(victim.worktree)).toBe(true);
+    await assertNothingLost(before, rig.t.dir);
+  });
+
+  it('a record whose path goes through a symlink and back (`l/..`) is refused: what is proven is what is acted on', async () => {
+    rig = await makeRig();
+    const lane = await rig.lane('dotted');
+    const victim = await rig.lane('target');
+    await mkdir(join(victim.worktree, 'sub'));
+    await writeFiles(victim.worktree, { 'sub/work.txt': 'work\n' });
+    await symlink(join(victim.worktree, 'sub'), join(lane.worktree, 'l'));
+    const record: LaneRecord = { ...lane, worktree: `${lane.worktree}/l/..` };
+    const before = await captureOracle(rig.t.dir);
+    for (const force of [false, true]) {
+      const outcome = await teardown(record, force);
+      expect(outcome.kind).toBe('refused');
+      if (outcome.kind === 'refused') expect(outcome.reason).toContain('is not a normalised absolute path');
+    }
+    expect(existsSync(join(victim.worktree, 'sub', 'work.txt'))).toBe(true);
+    await assertNothingLost(before, rig.t.dir);
+  });
+
   it('a worktree whose .git file was pointed at another lane’s admin folder is refused', async () => {
     rig = await makeRig();
     const lane = await rig.lane('forged');

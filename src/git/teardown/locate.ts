@@ -1,5 +1,6 @@
 import { lstat } from 'node:fs/promises';
 import type { LaneRecord } from '../../core/lane.js';
+import { readStamp } from '../lane-stamp.js';
 import type { Repo } from '../repo.js';
 import { listWorktrees, type WorktreeEntry } from '../worktrees.js';
 import { adminDirNaming, canonicalPath, entryPath, findRenamedSibling, proveWorktree, relinkWorktree, type ProvenWorktree } from './prove.js';
@@ -55,6 +56,18 @@ const provenAt = async (repo: Repo, proof: ProvenWorktree, formerPath?: string):
 };
 
 /**
+ * Whether the proven worktree was made for this lane record (its admin folder's stamp,
+ * git/lane-stamp.ts): `other` names the lane it was made for; `unstamped` for a worktree lanes
+ * made before stamps (or a lane recorded by a recovery).
+ */
+const stampCheck = async (proof: ProvenWorktree, lane: LaneRecord): Promise<'ours' | 'unstamped' | { other: string }> => {
+  const stamp = await readStamp(proof.adminDir);
+  if (stamp === undefined) return 'unstamped';
+  if (stamp === 'unreadable') return { other: 'another lane (its lanes-lane stamp is unreadable)' };
+  return stamp.name === lane.name && stamp.createdAt === lane.createdAt ? 'ours' : { other: `lane ${stamp.name} (created ${stamp.createdAt})` };
+};
+
+/**
  * Find a lane's worktree before judging it (git-and-process-safety §5). The recorded folder, when
  * it exists, must be proven the lane's worktree (prove.ts) — a symlink, a folder of another
  * repository or one git does not know is reported as `unproven` and nothing is done in it. A
@@ -70,22 +83,25 @@ export const locateLane = async (repo: Repo, lane: LaneRecord): Promise<LaneLoca
 
   if (await exists(recorded)) {
     const proof = await proveWorktree(repo, recorded);
-    if (proof.ok) return provenAt(repo, proof);
-    return { path: recorded, entry, missing: false, unproven: proof.reason };
+    if (!proof.ok) return { path: recorded, entry, missing: false, unproven: proof.reason };
+    const stamp = await stampCheck(proof, lane);
+    if (typeof stamp === 'object') return { path: recorded, entry, missing: false, unproven: `the worktree at ${recorded} was made for ${stamp.other}` };
+    return provenAt(repo, proof);
   }
 
   const adminDir = await adminDirNaming(repo, recorded);
   if (adminDir !== undefined) {
     const moved = await findRenamedSibling(recorded, adminDir, MAX_SIBLINGS);
     const proof = moved === undefined ? undefined : await proveWorktree(repo, moved, { formerPath: recorded });
-    if (proof?.ok) return provenAt(repo, proof, recorded);
+    if (proof?.ok && typeof (await stampCheck(proof, lane)) !== 'object') return provenAt(repo, proof, recorded);
   }
   if (entry) return { path: recorded, entry, missing: true };
 
+  // Moved with `git worktree move`: only a worktree stamped for this very lane is taken for it.
   const onBranch = entries.slice(1).find((e) => e.branch === `refs/heads/${lane.branch}`);
   if (onBranch && (await exists(onBranch.path))) {
     const proof = await proveWorktree(repo, onBranch.path);
-    if (proof.ok) return provenAt(repo, proof);
+    if (proof.ok && (await stampCheck(proof, lane)) === 'ours') return provenAt(repo, proof);
   }
   return { path: recorded, entry: undefined, missing: true };
 };

@@ -71,8 +71,9 @@ const adminIdOf = async (repo: Repo, adminDir: string): Promise<string | undefin
 /** The folder an admin folder's `gitdir` file names (the worktree), canonical; undefined if unreadable. */
 const namedBy = async (adminDir: string): Promise<string | undefined> => {
   const text = await readLink(join(adminDir, 'gitdir'));
-  if (text === undefined || !isAbsolute(text) || basename(text) !== '.git') return undefined;
-  return entryPath(dirname(text));
+  if (text === undefined || text === '' || basename(text) !== '.git') return undefined;
+  // git 2.48+ may write it relative to the admin folder (worktree.useRelativePaths).
+  return entryPath(dirname(isAbsolute(text) ? text : resolve(adminDir, text)));
 };
 
 export interface ProveOptions {
@@ -88,6 +89,9 @@ export interface ProveOptions {
  * re-links with {@link relinkWorktree} when the proof says a link is stale.
  */
 export const proveWorktree = async (repo: Repo, path: string, options: ProveOptions = {}): Promise<Proof> => {
+  // `a/link/..` is `a` to a string and something else to the kernel: only a normalised absolute
+  // path is proven, so what was proven is what git and the kill act on.
+  if (!isAbsolute(path) || resolve(path) !== path) return { ok: false, missing: false, reason: `${path} is not a normalised absolute path` };
   const folder = await lstatOf(path);
   if (!folder) return { ok: false, missing: true, reason: `${path} does not exist` };
   if (folder.isSymbolicLink()) return { ok: false, missing: false, reason: `${path} is a symbolic link, not the lane's worktree folder` };

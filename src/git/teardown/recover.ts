@@ -1,15 +1,13 @@
-import { join } from 'node:path';
 import { git, runGit, splitZ } from '../exec.js';
 import { withFileLock } from '../file-lock.js';
 import { Journal, type JournalEntry } from '../journal.js';
-import { stateDir } from '../paths.js';
 import type { Repo } from '../repo.js';
 import type { StateStore } from '../state.js';
 import { headOf, isArchived } from './last-look.js';
 import { relinkHalfRemoved } from './prove.js';
 import { recoverCreate } from './recover-create.js';
 import { forgetLane } from './remove.js';
-import { releaseEntryLock } from './settle.js';
+import { RECOVERY_LOCK, recoveryLockPath, releaseEntryLock } from './settle.js';
 import { snapshotWorktree } from './snapshot.js';
 import {
   continueFromDeleteBranch,
@@ -124,10 +122,10 @@ const resumeTeardown = async (context: TeardownContext, entry: Entry): Promise<s
  * whose owner process is gone are touched; merges are left to the merge recovery. Returns one
  * message per entry for the user.
  */
-export const recoverTeardowns = async (repo: Repo, stateStore: StateStore, options: { skipTeardownOf?: string } = {}): Promise<string[]> => {
+export const recoverTeardowns = async (repo: Repo, stateStore: StateStore): Promise<string[]> => {
   const journal = new Journal(repo);
   return withFileLock(
-    join(stateDir(repo), 'recover.lock'),
+    recoveryLockPath(repo),
     async () => {
       const messages: string[] = [];
       for (const entry of await journal.interrupted()) {
@@ -135,8 +133,6 @@ export const recoverTeardowns = async (repo: Repo, stateStore: StateStore, optio
           if (entry.op === 'create') {
             messages.push(await recoverCreate(repo, stateStore, journal, entry));
           } else if (entry.op === 'teardown') {
-            // `lanes rm` of this lane settles its own older entry (settle.ts).
-            if (entry.lane === options.skipTeardownOf) continue;
             if (!isTeardownData(entry.data)) {
               messages.push(`the journal entry ${entry.id} of a teardown of lane ${entry.lane} is unreadable; it is kept`);
               continue;
@@ -150,6 +146,6 @@ export const recoverTeardowns = async (repo: Repo, stateStore: StateStore, optio
       return messages;
     },
     // A recovery kills processes (3 s grace) and removes worktrees: minutes on a large checkout.
-    { label: 'recovery', timeoutMs: 10 * 60_000, staleMs: 10 * 60_000 },
+    RECOVERY_LOCK,
   );
 };

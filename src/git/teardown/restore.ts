@@ -5,6 +5,7 @@ import { LanesError } from '../../core/errors.js';
 import type { LaneRecord } from '../../core/lane.js';
 import { branchNameFor } from '../../core/names.js';
 import { crashPoint } from '../crash-point.js';
+import { stampWorktree } from '../lane-stamp.js';
 import { GitError, runGit } from '../exec.js';
 import { withFileLock } from '../file-lock.js';
 import { Journal } from '../journal.js';
@@ -121,6 +122,7 @@ export const restoreLane = async (input: RestoreInput): Promise<LaneRecord> => {
     crashPoint('create', 'restore-files');
     await restoreArchiveFiles(path, archive.commit, meta);
     const lane = await restoredRecord(repo, meta, name, branch, path, new Date().toISOString());
+    await stampWorktree(path, { name: lane.name, createdAt: lane.createdAt });
     await recordRestored(store, lane);
     await journal.finish(entry);
     return lane;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { LanesError } from '../../core/errors.js';
 import { laneMarker, type LaneRecord } from '../../core/lane.js';
 import { processStartTime } from '../../term/process-tree.js';
 import { crashPoint } from '../crash-point.js';
@@ -15,7 +16,8 @@ import { locateLane, type LaneLocation } from './locate.js';
 import { resolveBaseCommit } from './merged.js';
 import { relinkWorktree } from './prove.js';
 import { deleteBranchAt, forgetLane, removeWorktree } from './remove.js';
-import { settleOlderTeardowns } from './settle.js';
+import { markDone, markRunning, settleOlderTeardowns } from './settle.js';
+import { entryPath } from './prove.js';
 
 export type TeardownOutcome =
   | {
@@ -177,19 +179,23 @@ export const locateJudged = async (repo: Repo, data: TeardownData): Promise<Lane
 
 /**
  * The last look before removal, with the worktree's HEAD.lock held so nothing can commit on it:
- * HEAD re-read; when it moved since the last archive (a commit from outside the lane's processes),
- * the lane is archived again — and, without force, judged again.
+ * HEAD re-read; a HEAD no archive holds yet (a commit from outside the lane's processes) is
+ * archived again, and without force a HEAD other than the one judged is judged again.
  */
 const lastLook = async (context: TeardownContext, entry: Entry, path: string): Promise<{ entry: Entry; head: string | undefined } | { refusal: Refusal; archive?: ArchiveResult; report?: LossReport }> => {
   const { lane, force, base } = entry.data;
   const head = await headOf(path);
-  if (head === undefined || head === entry.data.head || (await isArchived(context.repo, head, entry.data.archive?.commit))) return { entry, head };
-  const archive = await archiveIfAny({ repo: context.repo, lane, worktree: path, ...(context.now ? { now: context.now } : {}), ...(entry.data.archive ? { previous: entry.data.archive } : {}) });
-  if (!force) {
+  if (head === undefined) return { entry, head };
+  const archived = await isArchived(context.repo, head, entry.data.archive?.commit);
+  const archive = archived
+    ? entry.data.archive
+    : await archiveIfAny({ repo: context.repo, lane, worktree: path, ...(context.now ? { now: context.now } : {}), ...(entry.data.archive ? { previous: entry.data.archive } : {}) });
+  if (!force && head !== entry.data.head) {
     const report = await assessLoss({ repo: context.repo, lane: { ...lane, worktree: path }, base });
     const refusal = refusalOf(report, lane, force);
     if (refusal !== undefined) return { refusal, report, ...(archive ? { archive } : {}) };
   }
+  if (archived && head === entry.data.head) return { entry, head };
   return { entry: await context.journal.step(entry, 'remove-worktree', { ...(archive ? { archive } : {}), head }), head };
 };
 
@@ -226,19 +232,25 @@ export const continueFromRemove = async (context: TeardownContext, start: Entry)
   const proven = location.proven;
   let lastHead: string | undefined;
   if (proven) {
+    // Journaled before it is taken, so a crash never leaves a lock nobody knows of.
+    entry = await context.journal.step(entry, 'remove-worktree', { headLock: proven.adminDir, worktree: proven.path });
     if (!(await lockHead(proven.adminDir, entry.id))) {
       return refused(context, entry, { reason: `git holds the HEAD of lane ${lane.name}'s worktree (${proven.adminDir}/HEAD.lock): nothing was removed; try again`, isForceable: false });
     }
-    entry = await context.journal.step(entry, 'remove-worktree', { headLock: proven.adminDir, worktree: proven.path });
     crashPoint('teardown', 'head-locked');
-    const look = await lastLook(context, entry, proven.path);
-    if ('refusal' in look) {
+    try {
+      const look = await lastLook(context, entry, proven.path);
+      if ('refusal' in look) {
+        await releaseHead(proven.adminDir, entry.id);
+        return await refused(context, entry, look.refusal, { ...(look.archive ? { archive: look.archive } : {}), ...(look.report ? { report: look.report } : {}) });
+      }
+      entry = look.entry;
+      lastHead = look.head;
+      if (proven.relink === 'gitdir') await relinkWorktree(proven);
+    } catch (error) {
       await releaseHead(proven.adminDir, entry.id);
-      return refused(context, entry, look.refusal, { ...(look.archive ? { archive: look.archive } : {}), ...(look.report ? { report: look.report } : {}) });
+      throw error;
     }
-    entry = look.entry;
-    lastHead = look.head;
-    if (proven.relink === 'gitdir') await relinkWorktree(proven);
   }
   const removed = await removeUntilGone(context.repo, location.path);
   if (!removed.ok) {
@@ -292,6 +304,16 @@ export const continueFromKill = async (context: TeardownContext, entry: Entry): 
   return { ...result, report: result.kind === 'refused' && result.report ? result.report : report };
 };
 
+/** Two lane records naming one folder: neither is torn down by it (one of them was edited). */
+const refuseSharedFolder = async (store: StateStore, lane: LaneRecord): Promise<void> => {
+  const here = await entryPath(lane.worktree);
+  for (const other of (await store.load()).state.lanes) {
+    if (other.name !== lane.name && (await entryPath(other.worktree)) === here) {
+      throw new LanesError(`lanes ${lane.name} and ${other.name} both name the folder ${lane.worktree}: nothing was torn down; one of the records was edited: correct it in lanes' state.json first`);
+    }
+  }
+};
+
 const newestArchiveOf = async (repo: Repo, name: string): Promise<ArchiveResult | undefined> => {
   const newest = (await listArchives(repo)).find((archive) => archive.lane === name);
   return newest ? { ref: newest.ref, commit: newest.commit, includedIgnored: [] } : undefined;
@@ -322,9 +344,11 @@ export const teardownLane = async (input: TeardownInput): Promise<TeardownOutcom
     ...(input.now ? { now: input.now } : {}),
     ...(input.graceMs === undefined ? {} : { graceMs: input.graceMs }),
   };
-  const notices = await settleOlderTeardowns(journal, lane);
+  await refuseSharedFolder(input.stateStore, lane);
+  const notices = await settleOlderTeardowns(repo, journal, lane);
   const data: TeardownData = { lane, base, force: input.force === true, roots: await identify(input.rootPids ?? []) };
   let entry: Entry = await journal.begin('teardown', lane.name, 'archive', data);
+  markRunning(entry.id);
   crashPoint('teardown', 'archive');
   let destructive = false;
   try {
@@ -352,5 +376,7 @@ export const teardownLane = async (input: TeardownInput): Promise<TeardownOutcom
     // next start (recoverTeardowns) finishes or reports the teardown.
     if (!destructive) await journal.finish(entry);
     throw error;
+  } finally {
+    markDone(entry.id);
   }
 };
