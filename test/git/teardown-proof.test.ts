@@ -206,6 +206,24 @@ describe('teardown proves the path is the lane’s worktree before it touches an
   });
 });
 
+describe('a half-made worktree (issue 7 item 7)', () => {
+  it('a worktree whose HEAD names no commit is judged against its branch and torn down, its files archived', async () => {
+    rig = await makeRig();
+    const lane = await rig.lane('half');
+    await writeFiles(lane.worktree, { 'work.txt': 'work in a half-made worktree\n' });
+    await writeFile(join(rig.repo.commonDir, 'worktrees', 'half', 'HEAD'), `${'0'.repeat(40)}\n`);
+    const refused = await teardown(lane);
+    expect(refused.kind).toBe('refused');
+    expect(refused.notices).toEqual([expect.stringContaining('had no readable HEAD')]);
+    if (refused.kind === 'refused') expect(refused.reason).toContain('work.txt');
+    const outcome = await teardown(lane, true);
+    expect(outcome.kind).toBe('removed');
+    if (outcome.kind === 'removed') {
+      expect(await gitIn(rig.t.dir, ['show', `${outcome.archive!.commit}:work.txt`])).toBe('work in a half-made worktree\n');
+    }
+  });
+});
+
 describe('a commit on a detached lane HEAD during rm --force is never lost (issue 7 item 5)', () => {
   it('commits made from outside the lane’s processes until the worktree is gone are all reachable afterwards', async () => {
     rig = await makeRig();

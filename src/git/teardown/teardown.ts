@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
+import { runGit } from '../exec.js';
 import { LanesError } from '../../core/errors.js';
 import { laneMarker, type LaneRecord } from '../../core/lane.js';
 import { processStartTime } from '../../term/process-tree.js';
@@ -304,6 +307,20 @@ export const continueFromKill = async (context: TeardownContext, entry: Entry): 
   return { ...result, report: result.kind === 'refused' && result.report ? result.report : report };
 };
 
+/**
+ * A proven worktree whose HEAD names no commit (a `git worktree add` killed half-way leaves HEAD
+ * unreadable): git can neither judge nor remove it. Its HEAD is pointed at the lane's branch — what
+ * the add would have done — so it is judged (and archived) against that. Returns a notice.
+ */
+const pointHeadAtBranch = async (repo: Repo, lane: LaneRecord): Promise<string | undefined> => {
+  const location = await locateLane(repo, lane);
+  if (!location.proven || (await headOf(location.path)) !== undefined) return undefined;
+  const tip = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${lane.branch}^{commit}`], { cwd: repo.commonDir, readOnly: true });
+  if (tip.code !== 0) return undefined;
+  await writeFileAtomic(join(location.proven.adminDir, 'HEAD'), `ref: refs/heads/${lane.branch}\n`);
+  return `the worktree of lane ${lane.name} had no readable HEAD (an interrupted git worktree add); it now points at ${lane.branch}`;
+};
+
 /** Two lane records naming one folder: neither is torn down by it (one of them was edited). */
 const refuseSharedFolder = async (store: StateStore, lane: LaneRecord): Promise<void> => {
   const here = await entryPath(lane.worktree);
@@ -346,6 +363,8 @@ export const teardownLane = async (input: TeardownInput): Promise<TeardownOutcom
   };
   await refuseSharedFolder(input.stateStore, lane);
   const notices = await settleOlderTeardowns(repo, journal, lane);
+  const pointed = await pointHeadAtBranch(repo, lane);
+  if (pointed !== undefined) notices.push(pointed);
   const data: TeardownData = { lane, base, force: input.force === true, roots: await identify(input.rootPids ?? []) };
   let entry: Entry = await journal.begin('teardown', lane.name, 'archive', data);
   markRunning(entry.id);
