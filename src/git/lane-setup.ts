@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
-import { copyFile, lstat, mkdir, readlink, stat, symlink } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { copyFile, lstat, mkdir, readlink, realpath, stat, symlink } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { git, GitError, runGit, splitZ } from './exec.js';
 import { runShellCommand } from './run-command.js';
@@ -54,30 +54,60 @@ export const listFilesToCopy = async (mainWorktree: string, patterns: string[]):
   return [...paths].sort();
 };
 
-/** Copy one file or symlink; false when the target already exists (never overwritten). */
-const copyOne = async (source: string, target: string): Promise<boolean> => {
-  if (await exists(target, false)) return false;
-  await mkdir(dirname(target), { recursive: true });
+/**
+ * Make the folders of `relative` (a path inside `root`) one component at a time, refusing any that
+ * is a symlink or not a folder: a symlink committed in the worktree (`l -> ~/.config`) must never
+ * let a copy or a link land outside it. Returns why it refused, or undefined.
+ */
+const foldersInside = async (root: string, inside: string): Promise<string | undefined> => {
+  let current = root;
+  const parts = dirname(inside).split(sep).filter((part) => part !== '' && part !== '.');
+  for (const part of parts) {
+    current = join(current, part);
+    const info = await lstat(current).catch(() => undefined);
+    if (info === undefined) {
+      await mkdir(current);
+      continue;
+    }
+    if (info.isSymbolicLink()) return `${relative(root, current)} is a symbolic link in the new worktree`;
+    if (!info.isDirectory()) return `${relative(root, current)} is not a folder in the new worktree`;
+  }
+  return undefined;
+};
+
+/** The real path of `path` is inside the real path of `root`. */
+const resolvesInside = async (root: string, path: string): Promise<boolean> => {
+  const realRoot = await realpath(root);
+  const real = await realpath(path).catch(() => undefined);
+  return real !== undefined && (real === realRoot || real.startsWith(realRoot + sep));
+};
+
+/** Copy one file or symlink, never overwriting; why it was skipped otherwise. */
+const copyOne = async (source: string, target: string, worktree: string): Promise<'copied' | string> => {
+  if (await exists(target, false)) return 'it already exists in the new worktree';
+  const blocked = await foldersInside(worktree, relative(worktree, target));
+  if (blocked !== undefined) return blocked;
   const info = await lstat(source);
   if (info.isSymbolicLink()) {
     await symlink(await readlink(source), target);
-    return true;
+    return 'copied';
   }
   try {
     await copyFile(source, target, constants.COPYFILE_EXCL);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'it already exists in the new worktree';
     throw error;
   }
-  return true;
+  return 'copied';
 };
 
 const copyFiles = async (options: SetupOptions, warnings: string[]): Promise<void> => {
   const files = await listFilesToCopy(options.mainWorktree, options.setup.copy);
   let copied = 0;
   for (const path of files) {
-    if (await copyOne(join(options.mainWorktree, path), join(options.worktree, path))) copied += 1;
-    else warnings.push(`copy ${path}: skipped, it already exists in the new worktree`);
+    const result = await copyOne(join(options.mainWorktree, path), join(options.worktree, path), options.worktree);
+    if (result === 'copied') copied += 1;
+    else warnings.push(`copy ${path}: skipped, ${result}`);
   }
   if (copied > 0) options.onProgress?.(`copied ${copied} file${copied === 1 ? '' : 's'} from the main checkout`);
 };
@@ -102,11 +132,19 @@ const makeSymlinks = async (options: SetupOptions, warnings: string[]): Promise<
       warnings.push(`symlink ${path}: skipped, it does not exist in the main checkout`);
       continue;
     }
+    if (!(await resolvesInside(options.mainWorktree, source))) {
+      warnings.push(`symlink ${path}: skipped, it leads out of the main checkout through a symbolic link`);
+      continue;
+    }
     if (await exists(target, false)) {
       warnings.push(`symlink ${path}: skipped, it already exists in the new worktree`);
       continue;
     }
-    await mkdir(dirname(target), { recursive: true });
+    const blocked = await foldersInside(options.worktree, path);
+    if (blocked !== undefined) {
+      warnings.push(`symlink ${path}: skipped, ${blocked}`);
+      continue;
+    }
     await symlink(source, target);
     options.onProgress?.(`linked ${path} to the main checkout`);
   }

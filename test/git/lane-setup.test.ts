@@ -1,4 +1,5 @@
-import { access, lstat, readFile, readlink } from 'node:fs/promises';
+import { access, lstat, mkdtemp, readdir, readFile, readlink, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
@@ -147,5 +148,47 @@ describe('setup.run', () => {
     });
     expect(warnings).toEqual([]);
     expect(Date.now() - started).toBeLessThan(4_000);
+  });
+});
+
+describe('setup never writes outside the new worktree (issue 7 item 1, review)', () => {
+  it('a symlink committed in the worktree cannot carry a copy or a link out of it', async () => {
+    temp = await makeTempRepo({ files: { '.gitignore': '*.env\n', 'README.md': 'hi\n' } });
+    await writeFiles(temp.dir, { 'l/git/config': '[core]\n\tfsmonitor = "touch PWNED"\n', 'l/a.env': 'SECRET=1\n' });
+    const outside = await mkdtemp(join(tmpdir(), 'lanes-outside-'));
+    const worktree = await mkdtemp(join(tmpdir(), 'lanes-wt-'));
+    try {
+      await symlink(outside, join(worktree, 'l'));
+      const warnings = await applySetup({
+        mainWorktree: temp.dir,
+        worktree,
+        setup: { copy: ['*.env'], symlink: ['l/git'], run: [] },
+        laneName: 'lane',
+      });
+      expect(await readdir(outside)).toEqual([]);
+      expect(warnings).toEqual([
+        'copy l/a.env: skipped, l is a symbolic link in the new worktree',
+        'symlink l/git: skipped, l is a symbolic link in the new worktree',
+      ]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+      await rm(worktree, { recursive: true, force: true });
+    }
+  });
+
+  it('a setup.symlink source that leads out of the main checkout through a symlink is skipped', async () => {
+    temp = await makeTempRepo({ files: { 'README.md': 'hi\n' } });
+    const outside = await mkdtemp(join(tmpdir(), 'lanes-outside-'));
+    const worktree = await mkdtemp(join(tmpdir(), 'lanes-wt-'));
+    try {
+      await writeFiles(outside, { 'id_key/secret': 'private\n' });
+      await symlink(outside, join(temp.dir, 'keys'));
+      const warnings = await applySetup({ mainWorktree: temp.dir, worktree, setup: { copy: [], symlink: ['keys/id_key'], run: [] }, laneName: 'lane' });
+      expect(warnings).toEqual(['symlink keys/id_key: skipped, it leads out of the main checkout through a symbolic link']);
+      expect(await readdir(worktree)).toEqual([]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+      await rm(worktree, { recursive: true, force: true });
+    }
   });
 });
