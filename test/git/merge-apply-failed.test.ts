@@ -1,4 +1,4 @@
-import { chmod, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeLane } from '../../src/git/merge/index.js';
@@ -90,5 +90,27 @@ describe('mergeLane: too little free space (issue 7 item 6, notes §8 F4)', () =
 
     delete process.env.LANES_TEST_FREE_BYTES;
     expect((await merge(r, lane)).kind).toBe('merged');
+  });
+
+  it('an edit saved in the base checkout while the fast-forward failed is the user\'s: reported, never rolled back', async () => {
+    const { r, lane } = await prepare();
+    await r.t.git('config', 'filter.strict.smudge', 'cat');
+    const hook = join(r.repo.commonDir, 'hooks', 'reference-transaction');
+    // As an editor saving at that moment: a.txt (which the merge changes) and b.txt (which it adds)
+    // get the user's own content, then the ref update is refused.
+    await writeFile(
+      hook,
+      '#!/bin/sh\n[ "$1" = prepared ] || exit 0\nif grep -q " refs/heads/main$"; then printf "user edit\\n" > a.txt; printf "user b\\n" > b.txt; echo "main is frozen" >&2; exit 1; fi\nexit 0\n',
+    );
+    await chmod(hook, 0o755);
+    const baseTip = await r.tip('main');
+
+    const outcome = await merge(r, lane);
+
+    expect(outcome.kind).toBe('refused');
+    expect(outcome.kind === 'refused' ? outcome.reason : '').toMatch(/has changes that are not the merge's: .*a\.txt/);
+    expect(await r.tip('main')).toBe(baseTip);
+    expect(await readFile(join(r.t.dir, 'a.txt'), 'utf8')).toBe('user edit\n');
+    expect(await readFile(join(r.t.dir, 'b.txt'), 'utf8')).toBe('user b\n');
   });
 });

@@ -66,11 +66,14 @@ export const applyResult = async (repo: Repo, input: ApplyInput): Promise<ApplyO
   if (merged.code === 0) return { ok: true };
   const why = `the merge failed: ${firstLine(merged.stderr) || `git merge --ff-only exit ${merged.code}`}`;
   if ((await refTip(repo.commonDir, ref)) !== baseTip) return { ok: false, reason: BASE_MOVED };
-  // The checkout was proven clean just above, so what a fast-forward that started and then failed
-  // left there (a smudge filter that failed, a reference-transaction hook that refused the ref
-  // update, a full disk, a git killed by its time limit) is the merge's own: put every path the
-  // merge changes back as at the old tip. Anything else there is only reported, never touched.
-  const rollback = await rollBackCheckout(checkout, baseTip, result);
+  // git refused before it wrote anything (someone changed the checkout since it was proven clean):
+  // what is there is theirs, and nothing is rolled back.
+  if (REFUSED_BEFORE_WRITING.test(merged.stderr)) return { ok: false, reason: `${why}; the base is unchanged` };
+  // What a fast-forward that started and then failed left there (a smudge filter that failed, a
+  // reference-transaction hook that refused the ref update, a full disk, a git killed by its time
+  // limit) is put back as at the old tip — but only paths whose content is the merge's (or the old
+  // tip's): an edit saved meanwhile is the user's, reported and never touched.
+  const rollback = await rollBackCheckout(checkout, baseTip, result, { onlyMergeContent: true });
   return { ok: false, reason: rollback.ok ? `${why}; the base is unchanged` : `${why}; ${rollback.reason}` };
 };
 
@@ -83,6 +86,30 @@ export const checkApplied = async (repo: Repo, input: ApplyInput): Promise<strin
   if (head !== input.result) return `after the merge the base checkout ${input.checkout} is at ${head}, not at the result`;
   const dirty = statusPaths(await readStatus(input.checkout));
   return dirty.length > 0 ? `after the merge the base checkout ${input.checkout} has changes: ${listForLine(dirty)}` : undefined;
+};
+
+/** git's refusals that come before it writes a file: the checkout is as the user left it. */
+const REFUSED_BEFORE_WRITING = /would be overwritten by merge|untracked working tree files would be/;
+
+/** The blob `rev` has at `path`, or undefined. */
+const blobAt = async (cwd: string, rev: string, path: string): Promise<string | undefined> => {
+  const found = await runGit(['rev-parse', '--verify', '--quiet', `${rev}:${path}`], { cwd, readOnly: true, env: LITERAL });
+  return found.code === 0 ? found.stdout.trim() : undefined;
+};
+
+/**
+ * Of `paths`, those whose file on disk is neither missing nor byte for byte what `old` or `result`
+ * has there: content nobody but a person (or a tool) after the check could have written.
+ */
+const notAsMergeLeftIt = async (checkout: string, paths: readonly string[], old: string, result: string): Promise<string[]> => {
+  const foreign: string[] = [];
+  for (const path of paths) {
+    const onDisk = await runGit(['hash-object', '--no-filters', '--', path], { cwd: checkout, readOnly: true });
+    if (onDisk.code !== 0) continue; // gone (or not a file): nothing of anyone's to keep there
+    const sha = onDisk.stdout.trim();
+    if (sha !== (await blobAt(checkout, result, path)) && sha !== (await blobAt(checkout, old, path))) foreign.push(path);
+  }
+  return foreign;
 };
 
 /** `restore` takes many paths per call; a bound keeps the argument list far below the system limit. */
@@ -101,6 +128,7 @@ export const rollBackCheckout = async (
   checkout: string,
   old: string,
   result: string,
+  options: { onlyMergeContent?: boolean } = {},
 ): Promise<{ ok: true; restored: number } | { ok: false; reason: string; isBusy?: boolean }> => {
   if (!(await access(checkout).then(() => true, () => false))) return { ok: false, reason: `the base checkout ${checkout} is missing` };
   const [lock] = (await gitPaths(checkout, ['index.lock'])) ?? [];
@@ -113,7 +141,8 @@ export const rollBackCheckout = async (
   const dirty = statusPaths(status);
   if (dirty.length === 0) return { ok: true, restored: 0 };
   const ours = await changedBetween(checkout, old, result);
-  const outside = dirty.filter((path) => !ours.has(path));
+  const notMerges = options.onlyMergeContent ? await notAsMergeLeftIt(checkout, dirty, old, result) : [];
+  const outside = dirty.filter((path) => !ours.has(path) || notMerges.includes(path));
   if (outside.length > 0) return { ok: false, reason: `${checkout} has changes that are not the merge's: ${listForLine(outside)}; left as they are` };
 
   const inOld = new Set(splitZ(await git(['ls-tree', '-r', '-z', '--name-only', old], { cwd: checkout, readOnly: true })));
