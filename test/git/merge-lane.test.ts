@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { access, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -345,6 +346,23 @@ describe('mergeLane: uncommitted work in the lane', () => {
     expect((await merge(r, lane, { commitWip: true })).kind).toBe('merged');
     expect(await gitIn(lane.worktree, ['status', '--porcelain'])).toBe('');
     expect(await show(r, 'main:x.txt')).toBe('x unstaged\n');
+  });
+
+  it('with commitWip the lane\'s index.lock is held while its changes are staged and committed, and released after', async () => {
+    const r = await open();
+    const lane = await r.lane('held', { 'h.txt': 'h\n' });
+    await writeFile(join(lane.worktree, 'h.txt'), 'h changed\n');
+    const indexPath = (await gitIn(lane.worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])).trim();
+    const seen = join(r.t.dir, '..', 'lock-seen');
+    // The agent's own `git add` at that moment would need this lock: it must be taken.
+    const hook = join(r.repo.commonDir, 'hooks', 'pre-commit');
+    await writeFile(hook, `#!/bin/sh\nif [ -e '${indexPath}.lock' ]; then echo held > '${seen}'; else echo free > '${seen}'; fi\nexit 0\n`, { mode: 0o755 });
+
+    const outcome = await merge(r, lane, { commitWip: true });
+
+    expect(outcome.kind).toBe('merged');
+    expect(await readFile(seen, 'utf8')).toBe('held\n');
+    expect(existsSync(`${indexPath}.lock`)).toBe(false);
   });
 
   it('with commitWip but a dirty base checkout commits nothing', async () => {

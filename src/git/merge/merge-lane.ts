@@ -1,6 +1,6 @@
 import { isLanesError } from '../../core/errors.js';
 import type { LaneRecord } from '../../core/lane.js';
-import { copyFile, rename, unlink } from 'node:fs/promises';
+import { copyFile, open, rename, unlink } from 'node:fs/promises';
 import { failureLine, runGit } from '../exec.js';
 import { mergeSpaceRefusal } from '../free-space.js';
 import { Journal, type JournalEntry } from '../journal.js';
@@ -33,11 +33,19 @@ const commitWip = async (lane: LaneRecord): Promise<void> => {
   const cwd = lane.worktree;
   const index = (await gitPaths(cwd, ['index']))?.[0] ?? refuse(`could not commit the lane's changes: git cannot read ${cwd}`);
   const copy = `${index}${WIP_INDEX_SUFFIX}${process.pid}`;
-  await copyFile(index, copy).catch((error: NodeJS.ErrnoException) => {
-    // No index yet (nothing was ever staged): git starts the copy empty.
-    if (error.code !== 'ENOENT') throw error;
+  // git's own lock on the index, held throughout: no `git add` of the agent's can write the index
+  // meanwhile (and be undone by the copy replacing it), and one under way makes this refuse.
+  const lock = `${index}.lock`;
+  const held = await open(lock, 'wx').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EEXIST') refuse(`could not commit the lane's changes: a git process holds its index (${lock}); nothing was changed, try again`);
+    throw error;
   });
+  await held.close();
   try {
+    await copyFile(index, copy).catch((error: NodeJS.ErrnoException) => {
+      // No index yet (nothing was ever staged): git starts the copy empty.
+      if (error.code !== 'ENOENT') throw error;
+    });
     for (const args of [['add', '-A'], ['commit', '-q', '-m', wipMessage(lane.name)]]) {
       const result = await runGit(args, { cwd, env: { GIT_INDEX_FILE: copy } });
       if (result.code !== 0) refuse(`could not commit the lane's changes (git ${args[0]}): ${failureLine(result.stderr, result.code)}; nothing was changed`);
@@ -45,6 +53,7 @@ const commitWip = async (lane: LaneRecord): Promise<void> => {
     await rename(copy, index);
   } finally {
     await unlink(copy).catch(() => undefined);
+    await unlink(lock).catch(() => undefined);
   }
 };
 
