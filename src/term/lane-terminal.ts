@@ -204,9 +204,20 @@ export class LaneTerminal {
    */
   kill(): Promise<void> {
     const pid = this.pid;
-    if (pid === undefined) return Promise.resolve();
+    if (pid === undefined) return this.endLeftovers();
     this.killing ??= this.endAll(pid);
     return this.killing;
+  }
+
+  /**
+   * After the agent exited: what of its tree still runs — a dev server it started with setsid, a
+   * process that carries the lane's marker — ends as the tree would have.
+   */
+  private async endLeftovers(): Promise<void> {
+    const root = await this.root;
+    if (root === undefined) return;
+    const marker = laneMarker(this.request.env);
+    await endTree(root, { waitForExit: () => Promise.resolve(true), known: this.seen, ...(marker === undefined ? {} : { marker }) });
   }
 
   /**

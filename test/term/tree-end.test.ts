@@ -47,4 +47,16 @@ describe('ending an agent ends its whole process tree', () => {
     expect(after.map((entry) => entry.pid)).not.toContain(tree.agent.pid);
     for (const entry of [tree.inside, tree.outside, tree.orphan]) expect(after).toContainEqual(entry);
   });
+
+  it('kill after the agent exited still ends what its tree left running (a setsid descendant, a marked process)', async () => {
+    const id = await spawnTree();
+    const tree = await readTree(pidDir);
+    process.kill(tree.agent.pid, 'SIGKILL');
+    await waitFor(() => isGone(tree.agent), 5_000, 'the agent to die');
+    // The exit observed: the terminal has no agent any more, only what its tree left.
+    await waitFor(() => fixture.host.pid(id) === undefined, 10_000, 'the exit to be reported');
+    expect(await stillRunning(tree)).toEqual(['inside', 'outside', 'orphan']);
+    await fixture.host.kill(id);
+    await waitFor(async () => (await stillRunning(tree)).length === 0, 10_000, 'every leftover of the tree to be gone');
+  });
 });
