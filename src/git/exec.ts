@@ -121,7 +121,13 @@ const OUTPUT_LINES = 3;
  * reference-transaction): git's own line alone ("ref updates aborted by hook") hides why.
  */
 export const failureLine = (stderr: string, code: number): string => {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  // A hook's output goes to a terminal (the UI's footer and dialogs): its control characters and
+  // escape sequences are dropped, so it can neither move the cursor nor talk to the terminal.
+  const lines = stderr
+    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const reasons = lines.filter((line) => /^(fatal|error):/.test(line));
   const others = lines.filter((line) => !GIT_OWN_LINE.test(line));
   const reason = reasons.length > 0 ? reasons.join('; ') : `exit ${code}`;

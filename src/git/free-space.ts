@@ -5,6 +5,7 @@ import type { LaneRecord } from '../core/lane.js';
 import { git, splitZ } from './exec.js';
 import { readStatus } from './merge/status.js';
 import type { Repo } from './repo.js';
+import { proveWorktree } from './teardown/prove.js';
 
 /**
  * Room kept free on top of an estimate: the index files git rewrites, the journal and state
@@ -80,8 +81,11 @@ export const mergeSpaceRefusal = async (
  * the repository, staged through a temporary copy of the lane's index.
  */
 export const archiveSpaceRefusal = async (repo: Repo, lane: LaneRecord): Promise<string | undefined> => {
+  // git runs only in a folder proven the lane's worktree (the teardown refuses any other), and a
+  // lane with nothing to snapshot writes next to nothing: removing it is how space is freed.
+  if (!(await proveWorktree(repo, lane.worktree)).ok) return undefined;
   const status = await readStatus(lane.worktree).catch(() => undefined);
-  if (status === undefined) return undefined;
+  if (status === undefined || status.length === 0) return undefined;
   let bytes = 0;
   for (const entry of status) bytes += (await lstat(join(lane.worktree, entry.path)).catch(() => undefined))?.size ?? 0;
   // The temporary index is a copy of the lane's, about the size of the main checkout's.

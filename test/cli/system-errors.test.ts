@@ -62,4 +62,14 @@ describe('failures of the system around lanes end in one line (issue 7, smaller)
     expect(await repo.git('for-each-ref')).toBe(refs);
     expect(await readFile(join(worktree, 'work.txt'), 'utf8')).toBe('unsaved work\n');
   });
+
+  it('a lane with nothing to archive is removed even with little free space: removing it is how space is freed', async () => {
+    const repo = await makeTempRepo();
+    const { env, home } = await isolatedEnv();
+    removeLater(dirname(repo.dir), home);
+    expect((await runLanes(['new', 'clean', '--cmd', 'true'], { cwd: repo.dir, env })).code).toBe(0);
+    const result = await runLanes(['rm', 'clean'], { cwd: repo.dir, env: { ...env, LANES_TEST_FREE_BYTES: String(1024 * 1024) } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
 });

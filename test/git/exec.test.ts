@@ -42,3 +42,11 @@ describe('runGit', () => {
     expect(result).toEqual({ stdout: '', stderr: 'git is not installed or not on PATH', code: 127 });
   });
 });
+
+describe('failureLine', () => {
+  it('drops control characters and escape sequences from a hook\'s output, so it cannot drive the terminal', async () => {
+    const { failureLine } = await import('../../src/git/exec.js');
+    const line = failureLine('\x1b]52;c;aGk=\x07\x1b[?1049lhook says \x1b[8mno\x1b[0m\r\nfatal: refused\n', 1);
+    expect(line).toBe('fatal: refused; its output ends: hook says no');
+  });
+});
