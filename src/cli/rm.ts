@@ -23,9 +23,10 @@ export const runRm = async (global: GlobalOptions, name: string, options: { forc
   const lane = findLane(lanes, name);
   const space = await archiveSpaceRefusal(context.repo, lane);
   if (space) throw new LanesError(space);
-  // A running UI knows the agent's tree, descendants that left the worktree included.
-  const rootPids = (await uiProcessTreeOf(context.repo.commonDir, lane.name)).map((entry) => entry.pid);
-  const outcome = await teardownLane({ repo: context.repo, lane, base: lane.base, stateStore: context.stateStore, rootPids, ...(options.force ? { force: true } : {}) });
+  // A running UI knows the agent's tree, descendants that left the worktree included: each is
+  // ended alone and only while it is the same process (a UI's word is not proof of a group).
+  const namedProcesses = await uiProcessTreeOf(context.repo.commonDir, lane.name);
+  const outcome = await teardownLane({ repo: context.repo, lane, base: lane.base, stateStore: context.stateStore, namedProcesses, ...(options.force ? { force: true } : {}) });
   for (const notice of outcome.notices) process.stderr.write(`lanes: ${notice}\n`);
   if (outcome.kind === 'refused') {
     if (outcome.isForceable) for (const line of describeLoss(outcome.report, lane)) process.stderr.write(`  ${line}\n`);

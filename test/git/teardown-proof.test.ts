@@ -206,6 +206,26 @@ describe('teardown proves the path is the lane’s worktree before it touches an
   });
 });
 
+describe('processes a running UI names are ended one by one (issue 7 items 2 and 8)', () => {
+  it('a named process is never taken for the leader of its group or session: the others of its session live on', async () => {
+    rig = await makeRig();
+    const lane = await rig.lane('named');
+    const outside = await mkdtemp(join(tmpdir(), 'lanes-session-'));
+    extraDirs.push(outside);
+    // A session of someone else's: a shell leading it and a sleep in its group.
+    const leader = spawn('sh', ['-c', `sleep 300 & echo $! > '${join(outside, 'child')}'; wait`], { cwd: outside, detached: true, stdio: 'ignore' });
+    spawned.push(leader);
+    const childPid = Number(await waitFor(async () => (await readFile(join(outside, 'child'), 'utf8').catch(() => '')).trim(), 5_000, 'the child'));
+    const startTime = (await readProcessStat(leader.pid!))!.startTime;
+
+    const outcome = await teardownLane({ repo: rig.repo, lane, base: 'main', stateStore: rig.store, graceMs: 300, namedProcesses: [{ pid: leader.pid!, startTime }] });
+    expect(outcome.kind).toBe('removed');
+    await waitFor(async () => !(await isRunning(leader.pid!)), 5_000, 'the named process to end');
+    expect(await isRunning(childPid)).toBe(true);
+    process.kill(childPid, 'SIGKILL');
+  });
+});
+
 describe('a half-made worktree (issue 7 item 7)', () => {
   it('a worktree whose HEAD names no commit is judged against its branch and torn down, its files archived', async () => {
     rig = await makeRig();

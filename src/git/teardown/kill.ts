@@ -95,7 +95,12 @@ export const processesInside = async (dir: string): Promise<number[]> => {
  * The agents' trees (descendants, group and session members), the processes carrying the lane's
  * marker, and everything with its cwd inside the proven worktree (`roots`; none when not proven).
  */
-const targetsIn = (table: readonly ProcessInfo[], rootPids: readonly number[], roots: readonly string[]): ProcessInfo[] => {
+const targetsIn = (
+  table: readonly ProcessInfo[],
+  rootPids: readonly number[],
+  roots: readonly string[],
+  singles: ReadonlyArray<{ pid: number; startTime: number }> = [],
+): ProcessInfo[] => {
   const children = new Map<number, number[]>();
   for (const info of table) children.set(info.ppid, [...(children.get(info.ppid) ?? []), info.pid]);
   const wanted = new Set<number>();
@@ -114,6 +119,7 @@ const targetsIn = (table: readonly ProcessInfo[], rootPids: readonly number[], r
       !own.has(info.pid) &&
       !isGone(info.state) &&
       (wanted.has(info.pid) ||
+        singles.some((single) => single.pid === info.pid && single.startTime === info.startTime) ||
         rootPids.includes(info.pgrp) ||
         rootPids.includes(info.session) ||
         info.hasMarker ||
@@ -141,6 +147,11 @@ export interface KillInput {
   rootPids: number[];
   /** `NAME=value` every process the lane started inherits (`LANES_WORKTREE=…`): those are ended too. */
   marker?: string;
+  /**
+   * Processes named by someone else (a running UI over its socket): each ended alone, only while it
+   * is the same process (pid and start time) — never taken for the leader of a group or session.
+   */
+  singles?: ReadonlyArray<{ pid: number; startTime: number }>;
   /** Milliseconds between SIGTERM and SIGKILL (default 3 s). */
   graceMs?: number;
 }
@@ -171,7 +182,7 @@ export const killLaneProcesses = async (input: KillInput): Promise<KillResult> =
 
   const signalNew = (table: readonly ProcessInfo[], signal: NodeJS.Signals): boolean => {
     let found = false;
-    for (const info of targetsIn(table, input.rootPids, roots)) {
+    for (const info of targetsIn(table, input.rootPids, roots, input.singles)) {
       if (known.has(info.pid) && known.get(info.pid) === info.startTime) continue;
       known.set(info.pid, info.startTime);
       found = true;
@@ -193,7 +204,7 @@ export const killLaneProcesses = async (input: KillInput): Promise<KillResult> =
   const graceEnd = performance.now() + graceMs;
   let table = first;
   while (performance.now() < graceEnd) {
-    if (liveKnown(table).length === 0 && targetsIn(table, input.rootPids, roots).length === 0) break;
+    if (liveKnown(table).length === 0 && targetsIn(table, input.rootPids, roots, input.singles).length === 0) break;
     await sleep(POLL_MS);
     table = await scanLane();
     signalNew(table, 'SIGTERM');

@@ -53,6 +53,8 @@ export interface TeardownInput {
   force?: boolean;
   /** The lane's agent pids (process group and session leaders). */
   rootPids?: number[];
+  /** Processes a running UI names as the lane's (pid and start time): each ended alone, if still the same. */
+  namedProcesses?: ProcessIdentity[];
   now?: () => Date;
   /** SIGTERM → SIGKILL grace period (default 3 s). */
   graceMs?: number;
@@ -71,6 +73,8 @@ export type TeardownData = {
   base: string;
   force: boolean;
   roots: ProcessIdentity[];
+  /** Processes named by a running UI: ended one by one, never as group or session leaders. */
+  named?: ProcessIdentity[];
   archive?: ArchiveResult;
   /** The worktree's HEAD and the branch tip as judged (at `kill`, again at `remove-worktree`). */
   head?: string;
@@ -286,6 +290,7 @@ export const continueFromKill = async (context: TeardownContext, entry: Entry): 
   }
   const kill = await killLaneProcesses({
     rootPids: await liveRoots(entry.data.roots),
+    ...(entry.data.named ? { singles: entry.data.named } : {}),
     marker: laneMarker(lane.worktree),
     ...(location.proven ? { provenWorktree: location.proven.path } : {}),
     ...(context.graceMs === undefined ? {} : { graceMs: context.graceMs }),
@@ -365,7 +370,13 @@ export const teardownLane = async (input: TeardownInput): Promise<TeardownOutcom
   const notices = await settleOlderTeardowns(repo, journal, lane);
   const pointed = await pointHeadAtBranch(repo, lane);
   if (pointed !== undefined) notices.push(pointed);
-  const data: TeardownData = { lane, base, force: input.force === true, roots: await identify(input.rootPids ?? []) };
+  const data: TeardownData = {
+    lane,
+    base,
+    force: input.force === true,
+    roots: await identify(input.rootPids ?? []),
+    ...(input.namedProcesses && input.namedProcesses.length > 0 ? { named: input.namedProcesses } : {}),
+  };
   let entry: Entry = await journal.begin('teardown', lane.name, 'archive', data);
   markRunning(entry.id);
   crashPoint('teardown', 'archive');
