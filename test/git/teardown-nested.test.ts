@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LaneRecord } from '../../src/core/lane.js';
 import { assessLoss, describeLoss, listArchives, readArchiveMeta, restoreLane, teardownLane } from '../../src/git/teardown/index.js';
+import { restoreArchiveFiles } from '../../src/git/teardown/restore-files.js';
 import { assertNothingLost, captureOracle } from '../helpers/nothing-lost.js';
 import { commitIn, makeRig, type Rig } from '../helpers/teardown-rig.js';
 import { gitIn, writeFiles } from '../helpers/temp-repo.js';
@@ -109,25 +110,31 @@ describe('teardown of repositories inside a lane (issue 7 item 3)', () => {
     await roundTrip(rig, lane, ['scaffold']);
     expect((await gitIn(dir, ['symbolic-ref', 'HEAD'])).trim()).toBe('refs/heads/trunk');
     expect(await gitIn(dir, ['diff', '--cached', '--name-only'])).toBe('package.json\n');
+
+    // Recovery after a crash half-way through a restore puts the files back again: same result.
+    const restored = await observeNested(dir);
+    const archive = (await listArchives(rig.repo)).find((entry) => entry.lane === 'unborn');
+    await restoreArchiveFiles(lane.worktree, archive!.commit, (await readArchiveMeta(rig.repo, archive!.commit))!);
+    expect(await observeNested(dir)).toEqual(restored);
   });
 
-  it('a nested repository with 2 commits on a branch, an untracked file and a change: its commits kept in the lane repository and restored', async () => {
+  it('a nested repository with 2 commits on a branch, an untracked file and a change, at a path with a space, a dash and ü: its commits kept in the lane repository and restored', async () => {
     rig = await makeRig();
     const lane = await rig.lane('inner');
-    const dir = join(lane.worktree, 'tools', 'gen');
-    await gitIn(lane.worktree, ['init', '-q', '-b', 'main', 'tools/gen']);
+    const dir = join(lane.worktree, 'tools', '-my gen ü');
+    await gitIn(lane.worktree, ['init', '-q', '-b', 'main', '--', 'tools/-my gen ü']);
     await commitIn(dir, { 'gen.txt': 'one\n' }, 'first');
     await gitIn(dir, ['checkout', '-q', '-b', 'feature']);
     await commitIn(dir, { 'gen.txt': 'two\n' }, 'second');
     await writeFiles(dir, { 'untracked.txt': 'u\n', 'gen.txt': 'three, uncommitted\n' });
 
     const report = await assessLoss({ repo: rig.repo, lane, base: 'main' });
-    expect(report.nested).toMatchObject([{ path: 'tools/gen', commits: 2, headRef: 'refs/heads/feature' }]);
-    await roundTrip(rig, lane, ['tools/gen']);
+    expect(report.nested).toMatchObject([{ path: 'tools/-my gen ü', commits: 2, headRef: 'refs/heads/feature' }]);
+    await roundTrip(rig, lane, ['tools/-my gen ü']);
     const archive = (await listArchives(rig.repo)).find((entry) => entry.lane === 'inner');
     const meta = await readArchiveMeta(rig.repo, archive!.commit);
-    expect(meta?.nested).toMatchObject([{ path: 'tools/gen', headRef: 'refs/heads/feature', refCount: 3 }]);
-    expect(meta?.nested?.[0]?.refPrefix).toMatch(/^refs\/lanes\/archive\/inner\/nested\/[^/]+\/tools%2Fgen$/);
+    expect(meta?.nested).toMatchObject([{ path: 'tools/-my gen ü', headRef: 'refs/heads/feature', refCount: 3 }]);
+    expect(meta?.nested?.[0]?.refPrefix).toMatch(/^refs\/lanes\/archive\/inner\/nested\/[^/]+\/tools%2F-my%20gen%20%C3%BC$/);
   });
 
   it('a git clone of another local repository, plus a repository inside it and one in a tracked folder: all restored, origin too, with the source gone', async () => {
@@ -151,6 +158,20 @@ describe('teardown of repositories inside a lane (issue 7 item 3)', () => {
     await roundTrip(rig, lane, ['vendor/lib', 'vendor/lib/deeper', 'pkg']);
     expect((await gitIn(clone, ['config', 'remote.origin.url'])).trim()).toBe(url);
     expect(await readFile(join(lane.worktree, 'pkg/keep.txt'), 'utf8')).toBe('tracked by the lane\n');
+  });
+
+  it('an ignored repository is archived like an ignored file would be: kept outside regenerable folders, not inside them', async () => {
+    rig = await makeRig();
+    const lane = await rig.lane('ignored');
+    await writeFiles(rig.t.dir, { '.git/info/exclude': 'scratch/\n' });
+    await gitIn(lane.worktree, ['init', '-q', '-b', 'main', 'scratch/tool']);
+    await commitIn(join(lane.worktree, 'scratch/tool'), { 't.txt': 't\n' }, 'tool');
+    await gitIn(lane.worktree, ['init', '-q', '-b', 'main', 'node_modules/dep']);
+    await commitIn(join(lane.worktree, 'node_modules/dep'), { 'i.js': 'regenerable\n' }, 'dep');
+    expect(await gitIn(lane.worktree, ['status', '--porcelain'])).toBe('');
+    expect((await assessLoss({ repo: rig.repo, lane, base: 'main' })).nested.map((repo) => repo.path)).toEqual(['scratch/tool']);
+    await roundTrip(rig, lane, ['scratch/tool']);
+    expect(existsSync(join(lane.worktree, 'node_modules'))).toBe(false);
   });
 
   it('a submodule with a local commit and a dirty file: the commit kept, the submodule back at it with its change', async () => {

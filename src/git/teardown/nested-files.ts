@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { isPrecious, regenerableExcludePathspecs } from '../../core/precious.js';
-import { splitZ, type GitOptions } from '../exec.js';
+import { GitError, splitZ, type GitOptions } from '../exec.js';
 import { nestedGit, withFolderAsWorkTree, type NestedRepo } from './nested.js';
 import { copyIndexFile } from './index-copy.js';
 
@@ -40,6 +40,23 @@ export const excludeSpecs = (paths: readonly string[]): string[] => paths.map((p
 export type IndexRun = (args: string[], extra?: Partial<GitOptions>) => Promise<string>;
 
 /**
+ * The exclude pathspecs that keep `paths` out of a `git add -A`. Only for paths git does not
+ * ignore: `add` fails on a pathspec naming an ignored path, and does not go into those anyway.
+ */
+export const addExcludes = async (run: IndexRun, paths: readonly string[]): Promise<string[]> => {
+  if (paths.length === 0) return [];
+  // Exit 1: none of them is ignored.
+  const listed = await run(['check-ignore', '-z', '--stdin'], { readOnly: true, input: `${paths.join('\0')}\0` }).catch(
+    (error: unknown) => {
+      if (error instanceof GitError && error.code === 1) return '';
+      throw error;
+    },
+  );
+  const ignored = new Set(splitZ(listed));
+  return excludeSpecs(paths.filter((path) => !ignored.has(path)));
+};
+
+/**
  * Put `children` (path relative to the work tree → tree) into the index `run` works on, in place of
  * whatever it had there (a gitlink, files the outer repository tracks).
  */
@@ -60,7 +77,7 @@ export const graftTrees = async (run: IndexRun, children: ReadonlyArray<[string,
 const folderTree = (commonDir: string, dir: string, children: ReadonlyArray<[string, string]>): Promise<string> =>
   withFolderAsWorkTree(commonDir, dir, async (run) => {
     const excluded = excludeSpecs(children.map(([path]) => path));
-    await run(['add', '-A', '--', '.', ...excluded]);
+    await run(['add', '-A', '--', '.', ...(await addExcludes(run, children.map(([path]) => path)))]);
     const ignored = splitZ(await run(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', '.', ...regenerableExcludePathspecs(), ...excluded], { readOnly: true }));
     const precious = ignored.filter((path) => isPrecious(path) && !path.endsWith('/'));
     if (precious.length > 0) {

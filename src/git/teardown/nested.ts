@@ -52,6 +52,28 @@ export const nestedGit = (args: string[], options: GitOptions): Promise<GitResul
 const firstLine = (result: GitResult): string => result.stderr.trim().split('\n')[0] || `git exited ${result.code}`;
 
 /**
+ * Settings of the lane's repository that describe its own worktree, not a folder seen as one:
+ * its fsmonitor and untracked cache would answer for the wrong folder, its sparse patterns would
+ * refuse paths. The embedded-repository advice is noise here.
+ */
+const FOLDER_CONFIG: ReadonlyArray<[string, string]> = [
+  ['core.fsmonitor', 'false'],
+  ['core.untrackedCache', 'false'],
+  ['core.sparseCheckout', 'false'],
+  ['advice.addEmbeddedRepo', 'false'],
+];
+
+/** `-c` settings as environment (`GIT_CONFIG_COUNT`, git 2.31+), so that error messages name the command. */
+const configEnv = (settings: ReadonlyArray<[string, string]>): Record<string, string> => {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(settings.length) };
+  settings.forEach(([key, value], index) => {
+    env[`GIT_CONFIG_KEY_${index}`] = key;
+    env[`GIT_CONFIG_VALUE_${index}`] = value;
+  });
+  return env;
+};
+
+/**
  * Run `fn` with a git environment whose index is an empty temporary file and whose work tree is
  * `dir`, over the lane repository's object database (`commonDir`): every file of `dir` is then
  * untracked, so git lists (and adds) the folder as plain files, skipping `.git` entries.
@@ -59,10 +81,8 @@ const firstLine = (result: GitResult): string => result.stderr.trim().split('\n'
 export const withFolderAsWorkTree = async <T>(commonDir: string, dir: string, fn: (run: (args: string[], extra?: Partial<GitOptions>) => Promise<string>) => Promise<T>): Promise<T> => {
   const temp = await mkdtemp(join(tmpdir(), 'lanes-nested-'));
   try {
-    const env = { GIT_INDEX_FILE: join(temp, 'index') };
-    return await fn((args, extra = {}) =>
-      git(['-c', 'advice.addEmbeddedRepo=false', '--git-dir', commonDir, '--work-tree', dir, ...args], { cwd: dir, ...extra, env: { ...env, ...extra.env } }),
-    );
+    const env = { ...configEnv(FOLDER_CONFIG), GIT_DIR: commonDir, GIT_WORK_TREE: dir, GIT_INDEX_FILE: join(temp, 'index') };
+    return await fn((args, extra = {}) => git(args, { cwd: dir, ...extra, env: { ...env, ...extra.env } }));
   } finally {
     await rm(temp, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isPrecious, regenerableExcludePathspecs } from '../../core/precious.js';
 import { git, runGit, splitZ, type GitOptions } from '../exec.js';
 import { copyIndexFile } from './index-copy.js';
-import { excludeSpecs, graftTrees, snapshotNested, type NestedSnapshot } from './nested-files.js';
+import { addExcludes, excludeSpecs, graftTrees, snapshotNested, type NestedSnapshot } from './nested-files.js';
 import { scanNested, type ScanOptions } from './nested.js';
 
 export { copyIndexFile } from './index-copy.js';
@@ -87,7 +87,8 @@ export const snapshotWorktree = async (worktree: string, scan: ScanOptions = {})
     const invisible = new Set(await addedPaths(worktree, env, 'invisible'));
     const intentToAdd = (await addedPaths(worktree, env, 'visible')).filter((path) => !invisible.has(path));
 
-    await git(['add', '-A', ...(top.length > 0 ? ['--', '.', ...excludeSpecs(top)] : [])], { ...options, env });
+    const run = (args: string[], extra: Partial<GitOptions> = {}): Promise<string> => git(args, { ...options, ...extra, env: { ...env, ...extra.env } });
+    await git(['add', '-A', ...(top.length > 0 ? ['--', '.', ...(await addExcludes(run, top))] : [])], { ...options, env });
     const includedIgnored = await listPreciousIgnored(worktree, top);
     if (includedIgnored.length > 0) {
       await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], {
@@ -96,7 +97,7 @@ export const snapshotWorktree = async (worktree: string, scan: ScanOptions = {})
         input: `${includedIgnored.join('\0')}\0`,
       });
     }
-    await graftTrees((args, extra: Partial<GitOptions> = {}) => git(args, { ...options, ...extra, env: { ...env, ...extra.env } }), grafts);
+    await graftTrees(run, grafts);
     const tree = (await git(['write-tree'], { ...options, env })).trim();
     return { head, headRef, tree, indexTree, intentToAdd, includedIgnored, nested };
   } finally {
