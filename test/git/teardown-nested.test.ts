@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { lstat, mkdtemp, readdir, readFile, realpath, rm, unlink } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, mkdtemp, readdir, readFile, realpath, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LaneRecord } from '../../src/core/lane.js';
 import { assessLoss, describeLoss, listArchives, readArchiveMeta, restoreLane, teardownLane } from '../../src/git/teardown/index.js';
@@ -189,11 +189,46 @@ describe('teardown of repositories inside a lane (issue 7 item 3)', () => {
     expect(await readFile(join(sub, 'lib.txt'), 'utf8')).toBe('dirty\n');
   });
 
-  it('a clean submodule at its recorded commit is not archived (its commit is on its remote)', async () => {
+  it('never runs a nested repository\'s hooks or fsmonitor (commands from its own config)', async () => {
+    rig = await makeRig();
+    const lane = await laneWithSubmodule(rig, 'no-hooks');
+    const sub = join(lane.worktree, 'sub');
+    await gitIn(lane.worktree, ['init', '-q', '-b', 'main', 'own']);
+    const own = join(lane.worktree, 'own');
+    await commitIn(own, { 'o.txt': 'o\n' }, 'own');
+    await commitIn(sub, { 'lib.txt': 'local\n' }, 'local');
+    await writeFiles(sub, { 'lib.txt': 'dirty\n' });
+    await writeFiles(own, { 'o.txt': 'dirty\n' });
+    const marker = join(dirname(rig.t.dir), 'ran');
+    const script = join(dirname(rig.t.dir), 'hook.sh');
+    await writeFile(script, `#!/bin/sh\necho "$0 $* ppid=$(tr "\\0" " " < /proc/$PPID/cmdline) gp=$(ps -o args= -p $(ps -o ppid= -p $PPID))" >> '${marker}'\nexit 1\n`);
+    await chmod(script, 0o755);
+    const hooks = join(dirname(rig.t.dir), 'hooks');
+    await mkdir(hooks);
+    for (const hook of ['reference-transaction', 'post-checkout', 'pre-commit', 'post-commit', 'post-index-change']) await copyFile(script, join(hooks, hook));
+    for (const dir of [sub, own]) {
+      await gitIn(dir, ['config', 'core.hooksPath', hooks]);
+      await gitIn(dir, ['config', 'core.fsmonitor', script]);
+    }
+
+    await forceRemove(rig, lane);
+    await restoreLane({ repo: rig.repo, name: lane.name, stateStore: rig.store, config: rig.config });
+    expect(await readFile(join(sub, 'lib.txt'), 'utf8')).toBe('dirty\n');
+    expect(existsSync(marker), existsSync(marker) ? await readFile(marker, 'utf8') : '').toBe(false);
+  });
+
+  it('a clean submodule at its recorded commit is not archived (its commit is on its remote), and its fsmonitor never runs', async () => {
     rig = await makeRig();
     const lane = await laneWithSubmodule(rig, 'clean-sub');
+    const marker = join(dirname(rig.t.dir), 'ran');
+    const script = join(dirname(rig.t.dir), 'fsmonitor.sh');
+    await writeFile(script, `#!/bin/sh\necho "$0 $* from $(tr '\\0' ' ' < /proc/$PPID/cmdline)" >> '${marker}'\nexit 1\n`);
+    await chmod(script, 0o755);
+    await gitIn(join(lane.worktree, 'sub'), ['config', 'core.fsmonitor', script]);
     const report = await assessLoss({ repo: rig.repo, lane, base: 'main' });
     expect(report).toMatchObject({ nested: [], isLoss: false });
+    expect((await teardownLane({ repo: rig.repo, lane, base: 'main', stateStore: rig.store })).kind).toBe('removed');
+    expect(existsSync(marker), existsSync(marker) ? await readFile(marker, 'utf8') : '').toBe(false);
   });
 
   it('refuses, even with --force, a nested repository it cannot read or a shallow clone, naming them; nothing removed', async () => {

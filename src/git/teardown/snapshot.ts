@@ -5,7 +5,7 @@ import { isPrecious, regenerableExcludePathspecs } from '../../core/precious.js'
 import { git, runGit, splitZ, type GitOptions } from '../exec.js';
 import { copyIndexFile } from './index-copy.js';
 import { addExcludes, excludeSpecs, graftTrees, snapshotNested, type NestedSnapshot } from './nested-files.js';
-import { scanNested, type ScanOptions } from './nested.js';
+import { NESTED_SAFETY, scanNested, type ScanOptions } from './nested.js';
 
 export { copyIndexFile } from './index-copy.js';
 
@@ -88,10 +88,11 @@ export const snapshotWorktree = async (worktree: string, scan: ScanOptions = {})
     const intentToAdd = (await addedPaths(worktree, env, 'visible')).filter((path) => !invisible.has(path));
 
     const run = (args: string[], extra: Partial<GitOptions> = {}): Promise<string> => git(args, { ...options, ...extra, env: { ...env, ...extra.env } });
-    await git(['add', '-A', ...(top.length > 0 ? ['--', '.', ...(await addExcludes(run, top))] : [])], { ...options, env });
+    // `add` looks into submodules with `git status` in each: never their hooks or fsmonitor.
+    await git([...NESTED_SAFETY, 'add', '-A', ...(top.length > 0 ? ['--', '.', ...(await addExcludes(run, top))] : [])], { ...options, env });
     const includedIgnored = await listPreciousIgnored(worktree, top);
     if (includedIgnored.length > 0) {
-      await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], {
+      await git([...NESTED_SAFETY, 'add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], {
         ...options,
         env: { ...env, GIT_LITERAL_PATHSPECS: '1' },
         input: `${includedIgnored.join('\0')}\0`,
