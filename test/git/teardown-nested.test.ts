@@ -106,7 +106,7 @@ describe('teardown of repositories inside a lane (issue 7 item 3)', () => {
 
     const report = await assessLoss({ repo: rig.repo, lane, base: 'main' });
     expect(report.nested.map((repo) => repo.path)).toEqual(['scaffold']);
-    expect(describeLoss(report, lane).join('\n')).toMatch(/nested repositories .*scaffold \(no commit yet\)/);
+    expect(describeLoss(report, lane).join('\n')).toMatch(/nested repositories, with their own history: scaffold \(no commit yet\)/);
     await roundTrip(rig, lane, ['scaffold']);
     expect((await gitIn(dir, ['symbolic-ref', 'HEAD'])).trim()).toBe('refs/heads/trunk');
     expect(await gitIn(dir, ['diff', '--cached', '--name-only'])).toBe('package.json\n');

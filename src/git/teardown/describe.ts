@@ -38,7 +38,7 @@ export const describeLoss = (report: LossReport, lane: Pick<LaneRecord, 'branch'
       const commits = repo.head === undefined ? 'no commit yet' : repo.gitlink === undefined ? plural(repo.commits, 'commit') : `${plural(repo.commits, 'commit')} of its own`;
       return `${repo.path} (${kind}${commits})`;
     });
-    lines.push(`nested repositories (archived with their history first): ${list(what)}`);
+    lines.push(`nested repositories, with their own history: ${list(what)}`);
   }
   const blocked = report.nested.filter((repo) => repo.problem !== undefined);
   if (blocked.length > 0) lines.push(`nested repositories lanes cannot archive: ${list(blocked.map((repo) => `${repo.path} ${repo.problem ?? ''}`))}`);
