@@ -5,6 +5,8 @@ import { validateLaneName } from '../../core/names.js';
 import { git, runGit } from '../exec.js';
 import type { Repo } from '../repo.js';
 import { locateLane } from './locate.js';
+import type { ScanOptions } from './nested.js';
+import { storeNested, type NestedMeta } from './nested-store.js';
 import { snapshotWorktree, type Snapshot } from './snapshot.js';
 
 /** Where archives live: `refs/lanes/archive/<name>/<timestamp>` (SPEC §7). */
@@ -41,6 +43,11 @@ export interface ArchiveMeta {
   missing: boolean;
   /** Same content, parents and record: same fingerprint (repeated teardowns reuse the archive). */
   fingerprint: string;
+  /**
+   * Repositories inside the worktree (nested-store.ts): their files are in the archive's tree,
+   * their refs under `refs/lanes/archive/<name>/nested/<stamp>/<path>/`. Absent in older archives.
+   */
+  nested?: NestedMeta[];
 }
 
 const META_TAG = 'lanes-archive: ';
@@ -73,7 +80,19 @@ const commitEnv = (date: Date): Record<string, string> => {
 
 const fingerprintOf = (snapshot: Snapshot, branchTip: string | undefined, lane: LaneRecord): string =>
   createHash('sha256')
-    .update(JSON.stringify([snapshot.tree, snapshot.head, snapshot.headRef ?? '', snapshot.indexTree ?? '', branchTip ?? '', snapshot.intentToAdd, lane]))
+    .update(
+      JSON.stringify([
+        snapshot.tree,
+        snapshot.head,
+        snapshot.headRef ?? '',
+        snapshot.indexTree ?? '',
+        branchTip ?? '',
+        snapshot.intentToAdd,
+        lane,
+        // Only when there are any: an archive made before nested repositories were archived stays reusable.
+        ...(snapshot.nested.length > 0 ? [snapshot.nested] : []),
+      ]),
+    )
     .digest('hex');
 
 /** Parse the metadata line of an archive commit's message; undefined for anything else. */
@@ -134,6 +153,8 @@ export interface ArchiveInput {
   previous?: ArchiveResult;
   /** Where the worktree is now, when it was found away from `lane.worktree` (moved by the user). */
   worktree?: string;
+  /** How nested repositories are judged (the size limit). */
+  nested?: ScanOptions;
 }
 
 /**
@@ -141,9 +162,11 @@ export interface ArchiveInput {
  * files and ignored files that look like work — on top of its real HEAD (detached or on any
  * branch), made with a copy of its index, under `refs/lanes/archive/<name>/<timestamp>`. Parents:
  * HEAD; a commit of the staged state when something was staged; the recorded branch's tip when it
- * differs from HEAD, so everything the lane had stays reachable. A worktree whose folder is gone —
- * or not proven the lane's (locate.ts): nothing is read from it — is archived as its HEAD (from
- * git's worktree entry) and branch tip.
+ * differs from HEAD, so everything the lane had stays reachable. Repositories inside the worktree
+ * (an agent's `git init` or `git clone`, a changed submodule) are archived for real: their files in
+ * the tree, their history copied under `refs/lanes/archive/<name>/nested/…` (nested-store.ts). A
+ * worktree whose folder is gone — or not proven the lane's (locate.ts): nothing is read from it —
+ * is archived as its HEAD (from git's worktree entry) and branch tip.
  */
 export const archiveLane = async (input: ArchiveInput): Promise<ArchiveResult> => {
   const { repo, lane } = input;
@@ -153,12 +176,12 @@ export const archiveLane = async (input: ArchiveInput): Promise<ArchiveResult> =
   const branchTip = await branchTipOf(repo, lane.branch);
   let snapshot: Snapshot;
   if (location.proven) {
-    snapshot = await snapshotWorktree(location.path);
+    snapshot = await snapshotWorktree(location.path, input.nested);
   } else {
     const head = location.entry?.head ?? branchTip;
     if (head === undefined) throw new NothingToArchiveError(`lane ${lane.name} has neither a worktree nor a branch: nothing to archive`);
     const tree = (await git(['rev-parse', `${head}^{tree}`], { cwd: repo.commonDir, readOnly: true })).trim();
-    snapshot = { head, headRef: location.entry?.branch, tree, indexTree: undefined, intentToAdd: [], includedIgnored: [] };
+    snapshot = { head, headRef: location.entry?.branch, tree, indexTree: undefined, intentToAdd: [], includedIgnored: [], nested: [] };
   }
   const fingerprint = fingerprintOf(snapshot, branchTip, lane);
   if (input.previous) {
@@ -169,6 +192,7 @@ export const archiveLane = async (input: ArchiveInput): Promise<ArchiveResult> =
   const indexCommit =
     snapshot.indexTree === undefined ? undefined : await commitTree(repo, snapshot.indexTree, [snapshot.head], `lanes: index of lane ${lane.name}\n`, date);
   const parents = [snapshot.head, ...(indexCommit ? [indexCommit] : []), ...(branchTip && branchTip !== snapshot.head ? [branchTip] : [])];
+  const nested = await storeNested(location.path, repo.commonDir, lane.name, refTimestamp(date), snapshot.nested);
   const meta: ArchiveMeta = {
     version: 1,
     lane,
@@ -180,6 +204,7 @@ export const archiveLane = async (input: ArchiveInput): Promise<ArchiveResult> =
     includedIgnored: snapshot.includedIgnored,
     missing: location.proven === undefined,
     fingerprint,
+    ...(nested.length > 0 ? { nested } : {}),
   };
   const on = snapshot.headRef ? snapshot.headRef.replace(/^refs\/heads\//, '') : `detached ${snapshot.head.slice(0, 12)}`;
   const message = `lanes: archive of lane ${lane.name} (${on})\n\n${META_TAG}${JSON.stringify(meta)}\n`;
@@ -213,7 +238,8 @@ export const listArchives = async (repo: Repo): Promise<ArchiveEntry[]> => {
     if (!ref || !commit || !ref.startsWith(ARCHIVE_PREFIX)) continue;
     const rest = ref.slice(ARCHIVE_PREFIX.length);
     const slash = rest.lastIndexOf('/');
-    if (slash <= 0) continue;
+    // Lane names have no '/': deeper refs are a nested repository's (`<name>/nested/<stamp>/…`).
+    if (slash <= 0 || rest.slice(0, slash).includes('/')) continue;
     entries.push({ lane: rest.slice(0, slash), ref, commit, at: atFromRef(rest.slice(slash + 1)) ?? date ?? '' });
   }
   return entries.sort((a, b) => (a.at === b.at ? b.ref.localeCompare(a.ref) : a.at < b.at ? 1 : -1));

@@ -4,6 +4,7 @@ import type { Repo } from '../repo.js';
 import { readDirt } from './dirt.js';
 import { locateLane } from './locate.js';
 import { checkMerged, resolveBaseCommit, type MergedAs, type UnmergedCommit } from './merged.js';
+import { nestedRefusal, scanNested, type NestedRepo, type ScanOptions } from './nested.js';
 import { listPreciousIgnored } from './snapshot.js';
 
 /** What a teardown of a lane would lose (SPEC §7), judged from the worktree's real HEAD. */
@@ -30,6 +31,13 @@ export interface LossReport {
   precious: string[];
   /** Modified or untracked paths inside submodules, recursively. */
   submoduleDirty: string[];
+  /**
+   * Repositories inside the worktree whose history and files a removal would delete (an agent's
+   * `git init` or `git clone`, a submodule with changes or commits of its own): archived first.
+   */
+  nested: NestedRepo[];
+  /** Set when some of them cannot be archived: the teardown is refused, even with `--force`. */
+  nestedRefusal?: string;
   /** The worktree is locked (by the user: `git worktree lock`): never removed. */
   lockedReason?: string;
   /** The worktree's folder is gone. */
@@ -47,6 +55,8 @@ export interface AssessInput {
   lane: LaneRecord;
   /** The base branch work must be in (a branch name, or any commit-ish). */
   base: string;
+  /** How nested repositories are judged (the size limit). */
+  nested?: ScanOptions;
 }
 
 /** The tip recorded by a merge of this lane (`lane.merged.tip`, written by the merge), if any. */
@@ -61,9 +71,10 @@ const HEADS = 'refs/heads/';
 
 /**
  * Judge what tearing `lane` down would lose (SPEC §7, git-and-process-safety §1.3, §6): the
- * worktree is located and proven first (locate.ts; its one stale link rewritten if it moved); then commits of its real HEAD and of the recorded
- * branch that are not in the base, dirty and untracked files, ignored files that look like work and
- * dirt inside submodules. A folder not proven the lane's worktree is never read: it is judged from
+ * worktree is located and proven first (locate.ts; its one stale link rewritten if it moved); then
+ * commits of its real HEAD and of the recorded branch that are not in the base, dirty and untracked
+ * files, ignored files that look like work, dirt inside submodules, and repositories inside the
+ * worktree (nested.ts). A folder not proven the lane's worktree is never read: it is judged from
  * git's entry and the branch, and reported as `unproven`. Read-only apart from that one relink.
  */
 export const assessLoss = async (input: AssessInput): Promise<LossReport> => {
@@ -99,6 +110,8 @@ export const assessLoss = async (input: AssessInput): Promise<LossReport> => {
 
   const dirt = readable ? await readDirt(location.path) : { dirty: [], submoduleDirty: [] };
   const precious = readable ? await listPreciousIgnored(location.path) : [];
+  const nested = readable ? (await scanNested(location.path, cwd, input.nested)).filter((repo) => repo.needsArchive) : [];
+  const refusal = nestedRefusal(lane.name, nested);
   const locked = location.entry?.locked;
   const report: LossReport = {
     worktree: location.path,
@@ -112,8 +125,10 @@ export const assessLoss = async (input: AssessInput): Promise<LossReport> => {
     dirty: dirt.dirty,
     precious,
     submoduleDirty: dirt.submoduleDirty,
+    nested,
     missing: location.missing,
-    isLoss: unmergedCommits.length + dirt.dirty.length + precious.length + dirt.submoduleDirty.length > 0,
+    isLoss: unmergedCommits.length + dirt.dirty.length + precious.length + dirt.submoduleDirty.length + nested.length > 0,
+    ...(refusal === undefined ? {} : { nestedRefusal: refusal }),
     ...(locked === undefined ? {} : { lockedReason: locked === '' ? 'locked (no reason given)' : locked }),
     ...(location.repaired === undefined ? {} : { repaired: location.repaired }),
     ...(location.unproven === undefined ? {} : { unproven: location.unproven }),

@@ -31,6 +31,17 @@ export const describeLoss = (report: LossReport, lane: Pick<LaneRecord, 'branch'
   if (report.dirty.length > 0) lines.push(`uncommitted: ${list(report.dirty)}`);
   if (report.precious.length > 0) lines.push(`ignored files git would delete: ${list(report.precious)}`);
   if (report.submoduleDirty.length > 0) lines.push(`changes inside submodules: ${list(report.submoduleDirty)}`);
+  const nested = report.nested.filter((repo) => repo.problem === undefined);
+  if (nested.length > 0) {
+    const what = nested.map((repo) => {
+      const kind = repo.gitlink === undefined ? '' : 'submodule, ';
+      const commits = repo.head === undefined ? 'no commit yet' : repo.gitlink === undefined ? plural(repo.commits, 'commit') : `${plural(repo.commits, 'commit')} of its own`;
+      return `${repo.path} (${kind}${commits})`;
+    });
+    lines.push(`nested repositories, with their own history: ${list(what)}`);
+  }
+  const blocked = report.nested.filter((repo) => repo.problem !== undefined);
+  if (blocked.length > 0) lines.push(`nested repositories lanes cannot archive: ${list(blocked.map((repo) => `${repo.path} ${repo.problem ?? ''}`))}`);
   if (report.missing) lines.push('the worktree folder is missing');
   return lines;
 };

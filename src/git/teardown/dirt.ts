@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { git, splitZ } from '../exec.js';
+import { NESTED_SAFETY } from './nested.js';
 
 /** What `git status` shows as work in one worktree, submodules looked into. */
 export interface Dirt {
@@ -44,8 +45,9 @@ export const parseStatusV2 = (output: string): StatusEntry[] => {
   return entries;
 };
 
+/** Inside submodules (git status runs in each), their hooks and fsmonitor never run (nested.ts). */
 const statusOf = async (dir: string): Promise<StatusEntry[]> =>
-  parseStatusV2(await git(['status', '--porcelain=v2', '-z', '--untracked-files=all', '--ignore-submodules=none'], { cwd: dir, readOnly: true }));
+  parseStatusV2(await git([...NESTED_SAFETY, 'status', '--porcelain=v2', '-z', '--untracked-files=all', '--ignore-submodules=none'], { cwd: dir, readOnly: true }));
 
 /**
  * The dirt of the worktree at `dir`. A submodule at another commit than recorded counts as dirty in

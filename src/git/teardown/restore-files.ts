@@ -3,14 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git, runGit } from '../exec.js';
 import type { ArchiveMeta } from './archive.js';
-import { copyIndexFile } from './snapshot.js';
+import { copyIndexFile } from './index-copy.js';
+import { restoreNested } from './nested-store.js';
 
 /**
  * Put an archive's files into a worktree checked out at the archive's HEAD, without committing
  * them: the worktree's files become the archive's tree (a temporary index switched to it with
  * `read-tree --reset -u`, which writes changed and new files and deletes the ones the archive does
  * not have), then the worktree's own index is set to what was staged, and intent-to-add entries
- * are added again. `git status` then shows what it showed before the teardown. Running it again
+ * are added again; nested repositories get their `.git` back (nested-store.ts). `git status` then
+ * shows what it showed before the teardown. Running it again
  * (recovery after a crash half-way) gives the same result.
  */
 export const restoreArchiveFiles = async (worktree: string, archiveCommit: string, meta: ArchiveMeta): Promise<void> => {
@@ -36,4 +38,5 @@ export const restoreArchiveFiles = async (worktree: string, archiveCommit: strin
       input: `${meta.intentToAdd.join('\0')}\0`,
     });
   }
+  await restoreNested(worktree, meta.nested ?? []);
 };

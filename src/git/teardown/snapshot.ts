@@ -1,8 +1,13 @@
-import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPrecious, regenerableExcludePathspecs } from '../../core/precious.js';
-import { git, runGit, splitZ } from '../exec.js';
+import { git, runGit, splitZ, type GitOptions } from '../exec.js';
+import { copyIndexFile } from './index-copy.js';
+import { addExcludes, excludeSpecs, graftTrees, snapshotNested, type NestedSnapshot } from './nested-files.js';
+import { NESTED_SAFETY, scanNested, type ScanOptions } from './nested.js';
+
+export { copyIndexFile } from './index-copy.js';
 
 /**
  * The full state of one worktree as git objects, made without touching the agent's index: its
@@ -22,37 +27,24 @@ export interface Snapshot {
   intentToAdd: string[];
   /** Ignored files included in `tree` because they look like work (`.env`, notes…). */
   includedIgnored: string[];
+  /**
+   * Repositories inside the worktree that need archiving (nested.ts): in `tree`, each one's folder
+   * holds its files; its history is copied by the archive.
+   */
+  nested: NestedSnapshot[];
 }
 
 /**
  * Ignored files of `worktree` that look like work (core/precious.ts), relative to its root.
  * Regenerable folders are left out by pathspec, so a huge `node_modules` is never listed.
  */
-export const listPreciousIgnored = async (worktree: string): Promise<string[]> => {
-  const output = await git(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', '.', ...regenerableExcludePathspecs()], {
+export const listPreciousIgnored = async (worktree: string, exclude: readonly string[] = []): Promise<string[]> => {
+  const output = await git(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', '.', ...regenerableExcludePathspecs(), ...excludeSpecs(exclude)], {
     cwd: worktree,
     readOnly: true,
   });
-  return splitZ(output).filter(isPrecious);
-};
-
-/**
- * Copy an index file keeping its modification time. git trusts an entry's cached stat data only
- * when the entry is older than the index file itself ("racy git"): a copy stamped "now" would make
- * a file changed in the same second as the last `git add`, at the same size, look unchanged, and
- * its new content would be missed. Copied with the original's time, git re-reads exactly the files
- * it would re-read for the agent's own index. False when there is no index file.
- */
-export const copyIndexFile = async (from: string, to: string): Promise<boolean> => {
-  // Read before copying: if the index is rewritten in between, the copy only looks older (safe).
-  const info = await stat(from).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
-  if (info === undefined) return false;
-  await copyFile(from, to);
-  await utimes(to, info.atime, info.mtime);
-  return true;
+  // A folder listed as `path/` is a repository of its own (nested.ts archives it).
+  return splitZ(output).filter((path) => isPrecious(path) && !path.endsWith('/'));
 };
 
 const addedPaths = async (worktree: string, env: Record<string, string>, ita: 'visible' | 'invisible'): Promise<string[]> =>
@@ -67,14 +59,19 @@ const addedPaths = async (worktree: string, env: Record<string, string>, ita: 'v
 /**
  * Snapshot `worktree` (which must exist). The agent's index file is copied to a temporary file and
  * every `git add` runs against the copy (`GIT_INDEX_FILE`), so the agent's index is never modified
- * and never locked.
+ * and never locked. Repositories inside it that need archiving are left out of the `git add` (an
+ * unborn one makes it fail, any other would be added as a bare pointer) and their folders' trees
+ * put in their place.
  */
-export const snapshotWorktree = async (worktree: string): Promise<Snapshot> => {
+export const snapshotWorktree = async (worktree: string, scan: ScanOptions = {}): Promise<Snapshot> => {
   const options = { cwd: worktree };
   const head = (await git(['rev-parse', '--verify', 'HEAD^{commit}'], { ...options, readOnly: true })).trim();
   const symbolic = await runGit(['symbolic-ref', '-q', 'HEAD'], { ...options, readOnly: true });
   const headRef = symbolic.code === 0 ? symbolic.stdout.trim() : undefined;
   const indexPath = (await git(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { ...options, readOnly: true })).trim();
+  const commonDir = (await git(['rev-parse', '--path-format=absolute', '--git-common-dir'], { ...options, readOnly: true })).trim();
+  const { nested, grafts } = await snapshotNested(worktree, commonDir, await scanNested(worktree, commonDir, scan));
+  const top = grafts.map(([path]) => path);
 
   const dir = await mkdtemp(join(tmpdir(), 'lanes-snapshot-'));
   const env = { GIT_INDEX_FILE: join(dir, 'index') };
@@ -90,17 +87,20 @@ export const snapshotWorktree = async (worktree: string): Promise<Snapshot> => {
     const invisible = new Set(await addedPaths(worktree, env, 'invisible'));
     const intentToAdd = (await addedPaths(worktree, env, 'visible')).filter((path) => !invisible.has(path));
 
-    await git(['add', '-A'], { ...options, env });
-    const includedIgnored = await listPreciousIgnored(worktree);
+    const run = (args: string[], extra: Partial<GitOptions> = {}): Promise<string> => git(args, { ...options, ...extra, env: { ...env, ...extra.env } });
+    // `add` looks into submodules with `git status` in each: never their hooks or fsmonitor.
+    await git([...NESTED_SAFETY, 'add', '-A', ...(top.length > 0 ? ['--', '.', ...(await addExcludes(run, top))] : [])], { ...options, env });
+    const includedIgnored = await listPreciousIgnored(worktree, top);
     if (includedIgnored.length > 0) {
-      await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], {
+      await git([...NESTED_SAFETY, 'add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], {
         ...options,
         env: { ...env, GIT_LITERAL_PATHSPECS: '1' },
         input: `${includedIgnored.join('\0')}\0`,
       });
     }
+    await graftTrees(run, grafts);
     const tree = (await git(['write-tree'], { ...options, env })).trim();
-    return { head, headRef, tree, indexTree, intentToAdd, includedIgnored };
+    return { head, headRef, tree, indexTree, intentToAdd, includedIgnored, nested };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -129,6 +129,7 @@ export const refusalOf = (report: LossReport, lane: LaneRecord, force: boolean):
       isForceable: false,
     };
   }
+  if (report.nestedRefusal !== undefined) return { reason: report.nestedRefusal, isForceable: false };
   if (report.isLoss && !force) return { reason: `tearing down lane ${lane.name} would lose work: ${describeLoss(report, lane).join('; ')}`, isForceable: true };
   return undefined;
 };
