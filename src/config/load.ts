@@ -182,7 +182,7 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
   if (!repo) return { config, sources, notices };
   const { trust } = repo;
   if (trust.isTrusted) return { config, sources, notices, repoFile: trust };
-  // Held back: the values the other layers give setup.run and verify, and none of the file's presets.
+  // Held back: the values the other layers give setup.run, verify and worktreeDir, and none of the file's presets.
   const without = mergeAll(layers.map((layer) => (layer === repo.layer ? { ...layer, data: withoutCommands(layer.data) } : layer)));
   const verify = valueAt(without, ['verify']) as string | undefined;
   const agentNames = Object.keys(valueAt(repo.layer.data, ['agents']) ?? {});
@@ -190,6 +190,7 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
     ...config,
     setup: { ...config.setup, run: valueAt(without, ['setup', 'run']) as string[] },
     verify: verify === '' ? undefined : verify,
+    worktreeDir: valueAt(without, ['worktreeDir']) as string,
     agents: Object.fromEntries(Object.entries(config.agents).filter(([name]) => !agentNames.includes(name))),
     untrusted: { line: untrustedLine(trust.label, trust.keys), keys: trust.keys, agents: agentNames },
   };
@@ -202,9 +203,9 @@ interface RepoLayer {
   notices: string[];
 }
 
-/** A repository layer without the keys that run something. */
+/** A repository layer without the keys that run something (or say where lanes runs git). */
 const withoutCommands = (data: PlainObject): PlainObject => {
-  const { agents: _agents, verify: _verify, setup, ...rest } = data;
+  const { agents: _agents, verify: _verify, worktreeDir: _worktreeDir, setup, ...rest } = data;
   if (!isPlainObject(setup)) return rest;
   const { run: _run, ...keptSetup } = setup;
   return { ...rest, setup: keptSetup };

@@ -30,7 +30,7 @@ export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(b
 
 /** One command a repository file defines, as shown before trusting it. */
 export interface CommandEntry {
-  /** The key it comes from: `setup.run`, `verify`, `agents.NAME`. */
+  /** The key it comes from: `setup.run`, `verify`, `agents.NAME`, `worktreeDir`. */
   key: string;
   /** What it runs, control characters escaped. */
   run: string;
@@ -74,6 +74,9 @@ export const commandsOf = (file: ConfigFile): CommandEntry[] => {
     ];
     entries.push({ key: `agents.${name}`, run: printable(extras.length > 0 ? `${words} (${extras.join('; ')})` : words) });
   }
+  // Not a command, but where lanes checks out and runs git: a folder chosen by the repository could
+  // be one whose files git obeys (core.fsmonitor in ~/.config/git), so it waits for trust too.
+  if (file.worktreeDir !== undefined) entries.push({ key: 'worktreeDir', run: `lanes are checked out at ${printable(file.worktreeDir)}` });
   return entries;
 };
 

@@ -151,6 +151,33 @@ describe('a cloned repository\'s commands, before lanes trust', () => {
   });
 });
 
+describe('a repository worktreeDir, before lanes trust', () => {
+  it('lanes new puts the lane in the default folder, not where the repository says, and prints the line', async () => {
+    const clone = await cloned();
+    const file = join(clone.dir, '.lanes.json');
+    await writeFile(file, JSON.stringify({ worktreeDir: '{repoParent}/elsewhere/{name}' }));
+    const result = await clone.lanes('new', 'a');
+    expect(result.code, result.stderr).toBe(0);
+    expect(stderrLines(result)).toEqual(['lanes: warning: .lanes.json defines commands (worktreeDir): run lanes trust to allow them']);
+    expect(existsSync(join(clone.dir, '..', 'clone.lanes', 'a', 'README.md'))).toBe(true);
+    expect(existsSync(join(clone.dir, '..', 'elsewhere'))).toBe(false);
+    expect((await clone.lanes('trust', '--yes')).code).toBe(0);
+    expect((await clone.lanes('new', 'b')).code).toBe(0);
+    expect(existsSync(join(clone.dir, '..', 'elsewhere', 'b', 'README.md'))).toBe(true);
+  });
+
+  it("a worktreeDir with a '..' part is refused in one line and nothing is made", async () => {
+    const clone = await cloned();
+    await writeFile(join(clone.dir, '.lanes.json'), JSON.stringify({ worktreeDir: '{repoParent}/../.config/git/{name}/..' }));
+    const before = await captureOracle(clone.dir);
+    const result = await clone.lanes('new', 'a');
+    expect(result.code).toBe(1);
+    expect(stderrLines(result)).toEqual(["lanes: .lanes.json: worktreeDir: no '..' part (a lane's folder must stay where the template names it)"]);
+    expect((await clone.git(clone.dir, 'branch', '--list', 'lanes/a')).trim()).toBe('');
+    await assertNothingLost(before, clone.dir);
+  });
+});
+
 describe('lanes trust, an edit, --revoke', () => {
   it('after lanes trust the commands run; one edited byte untrusts; --revoke untrusts', async () => {
     const clone = await cloned();

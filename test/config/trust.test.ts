@@ -101,6 +101,31 @@ describe('a repository file that defines commands, not trusted', () => {
   });
 });
 
+describe('security-widening keys of the repository file', () => {
+  it('worktreeDir waits for trust: the user\'s (or the default) value until then, named in the line', async () => {
+    const t = await setup();
+    await writeFileIn(t.repoFile, { worktreeDir: '/srv/elsewhere/{name}', branchPrefix: 'r/' });
+    const first = await t.load();
+    expect(first.config.worktreeDir).toBe('{repoParent}/{repo}.lanes/{name}');
+    expect(first.config.branchPrefix).toBe('r/');
+    expect(first.config.untrusted?.line).toBe('.lanes.json defines commands (worktreeDir): run lanes trust to allow them');
+    expect(first.repoFile?.commands).toEqual([{ key: 'worktreeDir', run: 'lanes are checked out at /srv/elsewhere/{name}' }]);
+    await writeFileIn(join(t.root, 'xdg', 'lanes', 'config.json'), { worktreeDir: '/home/me/wt/{name}' });
+    expect((await t.load()).config.worktreeDir).toBe('/home/me/wt/{name}');
+    await recordTrust(t.env, t.repoFile, (await t.load()).repoFile?.sha256 ?? '');
+    expect((await t.load()).config.worktreeDir).toBe('/srv/elsewhere/{name}');
+  });
+
+  it("a worktreeDir with a '..' part is refused in one line, in the repository's file and the user's", async () => {
+    const t = await setup();
+    await writeFileIn(t.repoFile, { worktreeDir: '{repoParent}/../.config/git/{name}/..' });
+    expect((await failure(t.load())).message).toBe(".lanes.json: worktreeDir: no '..' part (a lane's folder must stay where the template names it)");
+    await writeFileIn(t.repoFile, {});
+    await writeFileIn(join(t.root, 'xdg', 'lanes', 'config.json'), { worktreeDir: '{repoParent}/../{name}' });
+    expect((await failure(t.load())).message).toMatch(/config\.json: worktreeDir: no '\.\.' part/);
+  });
+});
+
 describe('trust by path and exact content', () => {
   it('trusted: the commands apply; an edit of one byte untrusts; --revoke untrusts', async () => {
     const t = await setup();
