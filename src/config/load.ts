@@ -11,7 +11,7 @@ import { buildKeymap } from '../core/keymap.js';
 import { builtinPresets } from './presets.js';
 import { agentPresetSchema, configFileSchema, type Config, type ConfigFile } from './schema.js';
 import { listThemes, themesDirectory } from './theme.js';
-import { commandsOf, isTrustedIn, lanesConfigDir, readTrust, sha256Of, untrustedLine, type RepoFileTrust } from './trust.js';
+import { commandsOf, defaultAgentEntry, isTrustedIn, lanesConfigDir, readTrust, sha256Of, untrustedLine, type RepoFileTrust } from './trust.js';
 
 export interface LoadConfigOptions {
   /** Root of the repository's main worktree; its `.lanes.json` is read when given. */
@@ -148,23 +148,36 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
     layers.push(userLayer);
     sources.push(userPath);
   }
+  // `--config FILE` is read first (it is merged after the repository file): what the user's own
+  // layers say decides what in the repository file needs trust.
+  let configLayer: { layer: Layer; path: string } | undefined;
+  if (options.configFile !== undefined) {
+    const path = resolve(cwd, options.configFile);
+    const layer = await readLayer(path, options.configFile);
+    if (!layer) throw usageError(`config file not found: ${options.configFile}`);
+    configLayer = { layer, path };
+  }
   let repo: RepoLayer | undefined;
   if (options.repoRoot !== undefined) {
     const known = Object.keys(valueAt(userLayer?.data ?? {}, ['agents']) ?? {});
-    repo = await readRepoLayer(resolve(cwd, options.repoRoot), { env, cwd, userPresets: known });
+    const userDefault = valueAt(userLayer?.data ?? {}, ['defaultAgent']) as string | undefined;
+    const laterDefault = valueAt(configLayer?.layer.data ?? {}, ['defaultAgent']) as string | undefined;
+    repo = await readRepoLayer(resolve(cwd, options.repoRoot), {
+      env,
+      cwd,
+      userPresets: known,
+      // undefined: a later layer decides the default agent, whatever the repository says.
+      userDefaultAgent: laterDefault === undefined ? (userDefault ?? defaultConfig(env).defaultAgent) : undefined,
+    });
     if (repo) {
       layers.push(repo.layer);
       sources.push(repo.trust.path);
       notices.push(...repo.notices);
     }
   }
-
-  if (options.configFile !== undefined) {
-    const path = resolve(cwd, options.configFile);
-    const layer = await readLayer(path, options.configFile);
-    if (!layer) throw usageError(`config file not found: ${options.configFile}`);
-    layers.push(layer);
-    sources.push(path);
+  if (configLayer) {
+    layers.push(configLayer.layer);
+    sources.push(configLayer.path);
   }
 
   if (options.flags) {
@@ -182,7 +195,8 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
   if (!repo) return { config, sources, notices };
   const { trust } = repo;
   if (trust.isTrusted) return { config, sources, notices, repoFile: trust };
-  // Held back: the values the other layers give setup.run, verify and worktreeDir, and none of the file's presets.
+  // Held back: the values the other layers give setup.run, verify, worktreeDir and defaultAgent,
+  // and none of the file's presets.
   const without = mergeAll(layers.map((layer) => (layer === repo.layer ? { ...layer, data: withoutCommands(layer.data) } : layer)));
   const verify = valueAt(without, ['verify']) as string | undefined;
   const agentNames = Object.keys(valueAt(repo.layer.data, ['agents']) ?? {});
@@ -191,6 +205,7 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
     setup: { ...config.setup, run: valueAt(without, ['setup', 'run']) as string[] },
     verify: verify === '' ? undefined : verify,
     worktreeDir: valueAt(without, ['worktreeDir']) as string,
+    defaultAgent: valueAt(without, ['defaultAgent']) as string,
     agents: Object.fromEntries(Object.entries(config.agents).filter(([name]) => !agentNames.includes(name))),
     untrusted: { line: untrustedLine(trust.label, trust.keys), keys: trust.keys, agents: agentNames },
   };
@@ -205,7 +220,7 @@ interface RepoLayer {
 
 /** A repository layer without the keys that run something (or say where lanes runs git). */
 const withoutCommands = (data: PlainObject): PlainObject => {
-  const { agents: _agents, verify: _verify, worktreeDir: _worktreeDir, setup, ...rest } = data;
+  const { agents: _agents, verify: _verify, worktreeDir: _worktreeDir, defaultAgent: _defaultAgent, setup, ...rest } = data;
   if (!isPlainObject(setup)) return rest;
   const { run: _run, ...keptSetup } = setup;
   return { ...rest, setup: keptSetup };
@@ -216,7 +231,10 @@ const withoutCommands = (data: PlainObject): PlainObject => {
  * validated, its presets that would replace a built-in or user preset ignored with a notice, and
  * judged for trust by the sha256 of the exact bytes parsed.
  */
-const readRepoLayer = async (root: string, options: { env: NodeJS.ProcessEnv; cwd: string; userPresets: string[] }): Promise<RepoLayer | undefined> => {
+const readRepoLayer = async (
+  root: string,
+  options: { env: NodeJS.ProcessEnv; cwd: string; userPresets: string[]; userDefaultAgent: string | undefined },
+): Promise<RepoLayer | undefined> => {
   // The trust record names the file by its real folder, however the repository was reached.
   const realRoot = await realpath(root).catch(() => root);
   const path = join(realRoot, '.lanes.json');
@@ -241,6 +259,11 @@ const readRepoLayer = async (root: string, options: { env: NodeJS.ProcessEnv; cw
     layer.data = { ...layer.data, agents: kept };
   }
   const commands = commandsOf(layer.data as ConfigFile);
+  // A default agent other than the user's picks which preset starts (their own "yolo" one, say).
+  const defaultAgent = valueAt(layer.data, ['defaultAgent']);
+  if (typeof defaultAgent === 'string' && options.userDefaultAgent !== undefined && defaultAgent !== options.userDefaultAgent) {
+    commands.push(defaultAgentEntry(defaultAgent));
+  }
   const keys = [...new Set(commands.map((entry) => entry.key))];
   const sha256 = sha256Of(bytes);
   let isTrusted = commands.length === 0;

@@ -30,7 +30,7 @@ export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(b
 
 /** One command a repository file defines, as shown before trusting it. */
 export interface CommandEntry {
-  /** The key it comes from: `setup.run`, `verify`, `agents.NAME`, `worktreeDir`. */
+  /** The key it comes from: `setup.run`, `verify`, `agents.NAME`, `worktreeDir`, `defaultAgent`. */
   key: string;
   /** What it runs, control characters escaped. */
   run: string;
@@ -79,6 +79,9 @@ export const commandsOf = (file: ConfigFile): CommandEntry[] => {
   if (file.worktreeDir !== undefined) entries.push({ key: 'worktreeDir', run: `lanes are checked out at ${printable(file.worktreeDir)}` });
   return entries;
 };
+
+/** A repository `defaultAgent` that differs from the user's: it chooses what new lanes run. */
+export const defaultAgentEntry = (name: string): CommandEntry => ({ key: 'defaultAgent', run: `new lanes start preset '${printable(name)}' when none is chosen` });
 
 /** The commands of the file, one per line, keys aligned. */
 export const describeCommands = (file: Pick<RepoFileTrust, 'commands'>): string[] => {

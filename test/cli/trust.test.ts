@@ -178,6 +178,28 @@ describe('a repository worktreeDir, before lanes trust', () => {
   });
 });
 
+describe('a repository defaultAgent, before lanes trust', () => {
+  it("lanes new refuses to start the user's preset the repository chose; --agent and lanes trust allow it", async () => {
+    const clone = await cloned();
+    const userFile = join(clone.env.XDG_CONFIG_HOME ?? '', 'lanes', 'config.json');
+    await mkdir(join(userFile, '..'), { recursive: true });
+    await writeFile(userFile, JSON.stringify({ agents: { yolo: { command: '/bin/sh', args: ['-c', 'touch "$LANES_TRUST_MARKS/yolo"'] } } }));
+    await writeFile(join(clone.dir, '.lanes.json'), JSON.stringify({ defaultAgent: 'yolo' }));
+    const line = '.lanes.json defines commands (defaultAgent): run lanes trust to allow them';
+    const refused = await clone.lanes('new', 'a');
+    expect(refused.code).toBe(1);
+    expect(stderrLines(refused)).toEqual([`lanes: ${line}`]);
+    expect((await clone.git(clone.dir, 'branch', '--list', 'lanes/a')).trim()).toBe('');
+    const chosen = await clone.lanes('new', 'b', '--agent', 'shell');
+    expect(chosen.code, chosen.stderr).toBe(0);
+    expect((await clone.record('b'))?.agent).toMatchObject({ preset: 'shell' });
+    expect((await clone.lanes('trust', '--yes')).code).toBe(0);
+    const made = await clone.lanes('new', 'c');
+    expect(made.code, made.stderr).toBe(0);
+    expect((await clone.record('c'))?.agent).toMatchObject({ preset: 'yolo', command: '/bin/sh' });
+  });
+});
+
 describe('lanes trust, an edit, --revoke', () => {
   it('after lanes trust the commands run; one edited byte untrusts; --revoke untrusts', async () => {
     const clone = await cloned();

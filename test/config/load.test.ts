@@ -64,7 +64,7 @@ describe('loadConfig: merging', () => {
     });
     // A repository may not change a user preset (see trust.test.ts); a --config file may.
     const extra = await writeFileIn(join(t.root, 'extra.json'), { maxFps: 40, theme: 'light', setup: { copy: ['a', 'b'] }, agents: { robot: { env: { B: 'extra' } } } });
-    const { config, sources } = await t.load({ configFile: extra, flags: { theme: 'dark', base: 'develop' } });
+    const { config, sources, whenTrusted } = await t.load({ configFile: extra, flags: { theme: 'dark', base: 'develop' } });
     expect(sources).toEqual([t.userFile, t.repoFile, extra]);
     expect(config.theme).toBe('dark');
     expect(config.base).toBe('develop');
@@ -72,7 +72,9 @@ describe('loadConfig: merging', () => {
     expect(config.branchPrefix).toBe('r/');
     expect(config.scrollback).toBe(100);
     expect(config.setup).toEqual({ copy: ['a', 'b'], symlink: ['node_modules'], run: [] });
-    expect(config.defaultAgent).toBe('robot');
+    // The repository's default agent is the user's robot only once the file is trusted (trust.test.ts).
+    expect(config.defaultAgent).toBe('shell');
+    expect(whenTrusted?.defaultAgent).toBe('robot');
     expect(config.agents.claude).toEqual({
       ...builtinPresets({}).claude,
       args: ['--model', 'opus'],

@@ -13,7 +13,7 @@ import { makeTempDir, writeFileIn } from './temp-dir.js';
 
 const run = promisify(execFile);
 
-const LINE = '.lanes.json defines commands (setup.run, verify, agents.h): run lanes trust to allow them';
+const LINE = '.lanes.json defines commands (setup.run, verify, agents.h, defaultAgent): run lanes trust to allow them';
 
 const REPO_FILE = {
   setup: { copy: ['.env'], run: ['make setup'] },
@@ -50,13 +50,14 @@ describe('a repository file that defines commands, not trusted', () => {
     expect(config.verify).toBeUndefined();
     expect(Object.keys(config.agents)).not.toContain('h');
     expect(config.branchPrefix).toBe('r/');
-    expect(config.defaultAgent).toBe('h');
-    expect(config.untrusted).toEqual({ line: LINE, keys: ['setup.run', 'verify', 'agents.h'], agents: ['h'] });
+    expect(config.defaultAgent).toBe('shell');
+    expect(config.untrusted).toEqual({ line: LINE, keys: ['setup.run', 'verify', 'agents.h', 'defaultAgent'], agents: ['h'] });
     expect(repoFile).toMatchObject({ path: t.repoFile, label: '.lanes.json', isTrusted: false, ignored: ['agents.claude'] });
     expect(repoFile?.commands).toEqual([
       { key: 'setup.run', run: 'make setup' },
       { key: 'verify', run: 'make check' },
       { key: 'agents.h', run: './h.sh --go (env X=1)' },
+      { key: 'defaultAgent', run: "new lanes start preset 'h' when none is chosen" },
     ]);
     // What trusting would give, from the same bytes.
     expect(whenTrusted?.setup.run).toEqual(['make setup']);
@@ -123,6 +124,35 @@ describe('security-widening keys of the repository file', () => {
     await writeFileIn(t.repoFile, {});
     await writeFileIn(join(t.root, 'xdg', 'lanes', 'config.json'), { worktreeDir: '{repoParent}/../{name}' });
     expect((await failure(t.load())).message).toMatch(/config\.json: worktreeDir: no '\.\.' part/);
+  });
+});
+
+describe('a repository defaultAgent', () => {
+  it("choosing one of the user's presets waits for trust; the user's own choice and --config need none", async () => {
+    const t = await setup();
+    const userFile = join(t.root, 'xdg', 'lanes', 'config.json');
+    await writeFileIn(userFile, { agents: { yolo: { command: 'agent', args: ['--dangerously-skip-permissions'] } } });
+    await writeFileIn(t.repoFile, { defaultAgent: 'yolo' });
+    const line = '.lanes.json defines commands (defaultAgent): run lanes trust to allow them';
+    const first = await t.load();
+    expect(first.config.untrusted?.line).toBe(line);
+    expect(first.config.defaultAgent).toBe('shell');
+    expect(first.repoFile?.commands).toEqual([{ key: 'defaultAgent', run: "new lanes start preset 'yolo' when none is chosen" }]);
+    expect(() => resolveAgent(first.config, {})).toThrow(line);
+    // Picking it by name is the user's own choice.
+    expect(resolveAgent(first.config, { agent: 'yolo' })).toMatchObject({ command: 'agent' });
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '');
+    expect(resolveAgent((await t.load()).config, {})).toMatchObject({ preset: 'yolo', command: 'agent' });
+
+    // The same default as the user's own: nothing to trust.
+    await writeFileIn(userFile, { defaultAgent: 'yolo', agents: { yolo: { command: 'agent' } } });
+    expect((await t.load()).config.untrusted).toBeUndefined();
+    // A --config FILE that sets it decides, whatever the repository says.
+    await writeFileIn(userFile, { agents: { yolo: { command: 'agent' } } });
+    const later = await writeFileIn(join(t.root, 'later.json'), { defaultAgent: 'claude' });
+    const withConfig = await loadConfig({ env: t.env, repoRoot: t.repo, cwd: t.repo, configFile: later });
+    expect(withConfig.config.untrusted).toBeUndefined();
+    expect(withConfig.config.defaultAgent).toBe('claude');
   });
 });
 
