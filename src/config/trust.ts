@@ -64,7 +64,8 @@ export const printable = (text: string): string =>
 export const commandsOf = (file: ConfigFile): CommandEntry[] => {
   const entries: CommandEntry[] = [];
   for (const command of file.setup?.run ?? []) entries.push({ key: 'setup.run', run: printable(command) });
-  if (file.verify) entries.push({ key: 'verify', run: printable(file.verify) });
+  // An empty verify runs nothing, but turns off the user's own check before merging.
+  if (file.verify !== undefined) entries.push({ key: 'verify', run: file.verify === '' ? "'' (turns off the check before merging)" : printable(file.verify) });
   for (const [name, preset] of Object.entries(file.agents ?? {})) {
     const words = [preset.command ?? '(no command)', ...(preset.args ?? [])].map(shellQuote).join(' ');
     const env = Object.entries(preset.env ?? {}).map(([key, value]) => `${key}=${shellQuote(value)}`);

@@ -87,10 +87,14 @@ describe('loadConfig: merging', () => {
     const t = await setup();
     await writeFileIn(t.userFile, { verify: 'npm test', theme: 'light' });
     await writeFileIn(t.repoFile, { verify: '' });
-    const { config } = await t.load({ flags: { theme: undefined, base: undefined } });
+    const { config, whenTrusted } = await t.load({ flags: { theme: undefined, base: undefined } });
     expect(config.theme).toBe('light');
     expect(config.base).toBeUndefined();
-    expect(config.verify).toBeUndefined();
+    // The repository turns the user's verify off only once trusted (trust.test.ts).
+    expect(config.verify).toBe('npm test');
+    expect(whenTrusted?.verify).toBeUndefined();
+    const extra = await writeFileIn(join(t.root, 'extra.json'), { verify: '' });
+    expect((await t.load({ configFile: extra })).config.verify).toBeUndefined();
   });
 
   it('reads ~/.config/lanes/config.json when XDG_CONFIG_HOME is unset or relative', async () => {

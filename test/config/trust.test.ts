@@ -156,6 +156,20 @@ describe('a repository defaultAgent', () => {
   });
 });
 
+describe('a repository verify', () => {
+  it("an empty one, which would turn off the user's verify, waits for trust too", async () => {
+    const t = await setup();
+    await writeFileIn(join(t.root, 'xdg', 'lanes', 'config.json'), { verify: 'my check' });
+    await writeFileIn(t.repoFile, { verify: '' });
+    const first = await t.load();
+    expect(first.config.verify).toBe('my check');
+    expect(first.config.untrusted?.line).toBe('.lanes.json defines commands (verify): run lanes trust to allow them');
+    expect(first.repoFile?.commands).toEqual([{ key: 'verify', run: "'' (turns off the check before merging)" }]);
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '');
+    expect((await t.load()).config.verify).toBeUndefined();
+  });
+});
+
 describe('trust by path and exact content', () => {
   it('trusted: the commands apply; an edit of one byte untrusts; --revoke untrusts', async () => {
     const t = await setup();
