@@ -76,7 +76,7 @@ export const runTrust = async (global: GlobalOptions, options: TrustOptions, cwd
     }
   }
   // The hash of the bytes shown above, not of the file as it may be now.
-  await recordTrust(env, file.path, file.sha256);
+  await recordTrust(env, file.path, file.sha256, file.commandsSha256);
   out(`trusted ${file.label}: lanes runs these commands until the file changes (lanes trust --revoke undoes it)`);
   return 0;
 };

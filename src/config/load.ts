@@ -11,7 +11,7 @@ import { buildKeymap } from '../core/keymap.js';
 import { builtinPresets } from './presets.js';
 import { agentPresetSchema, configFileSchema, type Config, type ConfigFile } from './schema.js';
 import { listThemes, themesDirectory } from './theme.js';
-import { commandsOf, defaultAgentEntry, isTrustedIn, lanesConfigDir, readTrust, sha256Of, untrustedLine, type RepoFileTrust } from './trust.js';
+import { commandsDigest, commandsOf, defaultAgentEntry, isTrustedIn, lanesConfigDir, readTrust, sha256Of, untrustedLine, type RepoFileTrust } from './trust.js';
 
 export interface LoadConfigOptions {
   /** Root of the repository's main worktree; its `.lanes.json` is read when given. */
@@ -266,11 +266,12 @@ const readRepoLayer = async (
   }
   const keys = [...new Set(commands.map((entry) => entry.key))];
   const sha256 = sha256Of(bytes);
+  const commandsSha256 = commandsDigest(commands);
   let isTrusted = commands.length === 0;
   if (!isTrusted) {
     const store = await readTrust(options.env);
     if (store.problem !== undefined) notices.push(store.problem);
-    isTrusted = isTrustedIn(store, path, sha256);
+    isTrusted = isTrustedIn(store, path, sha256, commandsSha256);
   }
-  return { layer, notices, trust: { path, label, sha256, commands, keys, ignored, isTrusted } };
+  return { layer, notices, trust: { path, label, sha256, commandsSha256, commands, keys, ignored, isTrusted } };
 };

@@ -44,6 +44,12 @@ export interface RepoFileTrust {
   label: string;
   /** sha256 of the exact bytes read (and parsed): what `lanes trust` records. */
   sha256: string;
+  /**
+   * sha256 of `commands` as shown: recorded next to `sha256`, since the same bytes may show other
+   * commands later (a repository preset hidden by a user preset of its name becomes active when
+   * the user's goes).
+   */
+  commandsSha256: string;
   commands: CommandEntry[];
   /** The distinct keys of `commands`, in order. */
   keys: string[];
@@ -84,6 +90,10 @@ export const commandsOf = (file: ConfigFile): CommandEntry[] => {
 /** A repository `defaultAgent` that differs from the user's: it chooses what new lanes run. */
 export const defaultAgentEntry = (name: string): CommandEntry => ({ key: 'defaultAgent', run: `new lanes start preset '${printable(name)}' when none is chosen` });
 
+/** The digest of a command list as shown (see `RepoFileTrust.commandsSha256`). */
+export const commandsDigest = (commands: readonly CommandEntry[]): string =>
+  sha256Of(Buffer.from(JSON.stringify(commands.map((entry) => [entry.key, entry.run])), 'utf8'));
+
 /** The commands of the file, one per line, keys aligned. */
 export const describeCommands = (file: Pick<RepoFileTrust, 'commands'>): string[] => {
   const width = Math.max(0, ...file.commands.map((entry) => entry.key.length));
@@ -96,7 +106,11 @@ export const untrustedLine = (label: string, keys: readonly string[]): string =>
 
 const trustFileSchema = z.strictObject({
   version: z.literal(1),
-  files: z.record(z.string(), z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/), trustedAt: z.string() })),
+  files: z.record(
+    z.string(),
+    // `commandsSha256` is missing in records of earlier versions: those trust nothing any more.
+    z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/), commandsSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(), trustedAt: z.string() }),
+  ),
 });
 
 type TrustRecords = z.infer<typeof trustFileSchema>['files'];
@@ -140,9 +154,11 @@ export const readTrust = async (env: NodeJS.ProcessEnv): Promise<TrustStore> => 
   return { files: parsed.data.files, exists: true, problem: undefined };
 };
 
-/** True when `path` is trusted with exactly this content. */
-export const isTrustedIn = (store: TrustStore, path: string, sha256: string): boolean =>
-  Object.hasOwn(store.files, path) && store.files[path]?.sha256 === sha256;
+/** True when `path` is trusted with exactly this content, showing exactly these commands. */
+export const isTrustedIn = (store: TrustStore, path: string, sha256: string, commandsSha256: string): boolean => {
+  const record = Object.hasOwn(store.files, path) ? store.files[path] : undefined;
+  return record !== undefined && record.sha256 === sha256 && record.commandsSha256 === commandsSha256;
+};
 
 /**
  * Change the trust file under its lock: read it, apply `change`, write it atomically with mode
@@ -166,9 +182,9 @@ const updateTrust = async (env: NodeJS.ProcessEnv, change: (files: TrustRecords)
   );
 };
 
-/** Record that the file at `path` with content `sha256` may run its commands. */
-export const recordTrust = async (env: NodeJS.ProcessEnv, path: string, sha256: string): Promise<void> =>
-  updateTrust(env, (files) => ({ ...files, [path]: { sha256, trustedAt: new Date().toISOString() } }));
+/** Record that the file at `path` with content `sha256`, showing the commands of `commandsSha256`, may run them. */
+export const recordTrust = async (env: NodeJS.ProcessEnv, path: string, sha256: string, commandsSha256: string): Promise<void> =>
+  updateTrust(env, (files) => ({ ...files, [path]: { sha256, commandsSha256, trustedAt: new Date().toISOString() } }));
 
 /** Forget the trust of the file at `path`; true when there was one. */
 export const revokeTrust = async (env: NodeJS.ProcessEnv, path: string): Promise<boolean> => {

@@ -97,7 +97,7 @@ describe('a repository file that defines commands, not trusted', () => {
     expect(first.config.agents.robot).toEqual({ command: 'robot' });
     expect(resolveAgent(first.config, { agent: 'claude' })).toMatchObject({ command: 'claude', args: [] });
     // Trusting the file (were there anything to trust) changes nothing of that.
-    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '');
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
     expect((await t.load()).config.agents.claude).toEqual(builtinPresets(t.env).claude);
   });
 });
@@ -113,7 +113,7 @@ describe('security-widening keys of the repository file', () => {
     expect(first.repoFile?.commands).toEqual([{ key: 'worktreeDir', run: 'lanes are checked out at /srv/elsewhere/{name}' }]);
     await writeFileIn(join(t.root, 'xdg', 'lanes', 'config.json'), { worktreeDir: '/home/me/wt/{name}' });
     expect((await t.load()).config.worktreeDir).toBe('/home/me/wt/{name}');
-    await recordTrust(t.env, t.repoFile, (await t.load()).repoFile?.sha256 ?? '');
+    await recordTrust(t.env, t.repoFile, (await t.load()).repoFile?.sha256 ?? '', (await t.load()).repoFile?.commandsSha256 ?? '');
     expect((await t.load()).config.worktreeDir).toBe('/srv/elsewhere/{name}');
   });
 
@@ -141,7 +141,7 @@ describe('a repository defaultAgent', () => {
     expect(() => resolveAgent(first.config, {})).toThrow(line);
     // Picking it by name is the user's own choice.
     expect(resolveAgent(first.config, { agent: 'yolo' })).toMatchObject({ command: 'agent' });
-    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '');
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
     expect(resolveAgent((await t.load()).config, {})).toMatchObject({ preset: 'yolo', command: 'agent' });
 
     // The same default as the user's own: nothing to trust.
@@ -165,8 +165,38 @@ describe('a repository verify', () => {
     expect(first.config.verify).toBe('my check');
     expect(first.config.untrusted?.line).toBe('.lanes.json defines commands (verify): run lanes trust to allow them');
     expect(first.repoFile?.commands).toEqual([{ key: 'verify', run: "'' (turns off the check before merging)" }]);
-    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '');
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
     expect((await t.load()).config.verify).toBeUndefined();
+  });
+});
+
+describe('trust covers the commands shown', () => {
+  it('a repository preset hidden by a user preset of its name needs trust again once the user\'s is gone', async () => {
+    const t = await setup();
+    const userFile = join(t.root, 'xdg', 'lanes', 'config.json');
+    await writeFileIn(userFile, { agents: { robot: { command: 'robot' } } });
+    await writeFileIn(t.repoFile, { verify: 'make check', agents: { robot: { command: './evil.sh' } } });
+    const first = await t.load();
+    expect(first.repoFile?.commands.map((entry) => entry.key)).toEqual(['verify']);
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
+    expect((await t.load()).config.agents.robot).toEqual({ command: 'robot' });
+    // The same bytes, now showing agents.robot: not what was trusted.
+    await writeFileIn(userFile, {});
+    const after = await t.load();
+    expect(after.repoFile?.sha256).toBe(first.repoFile?.sha256);
+    expect(after.config.untrusted?.line).toBe('.lanes.json defines commands (verify, agents.robot): run lanes trust to allow them');
+    expect(after.config.agents.robot).toBeUndefined();
+    expect(() => resolveAgent(after.config, { agent: 'robot' })).toThrow(after.config.untrusted?.line ?? '-');
+  });
+
+  it('a record without the digest of the commands (an earlier version) trusts nothing', async () => {
+    const t = await setup();
+    const { repoFile } = await t.load();
+    await writeFileIn(trustFilePath(t.env), { version: 1, files: { [t.repoFile]: { sha256: repoFile?.sha256, trustedAt: 'x' } } });
+    await chmod(trustFilePath(t.env), 0o600);
+    const loaded = await t.load();
+    expect(loaded.config.untrusted?.line).toBe(LINE);
+    expect(loaded.notices).toHaveLength(1);
   });
 });
 
@@ -174,7 +204,7 @@ describe('trust by path and exact content', () => {
   it('trusted: the commands apply; an edit of one byte untrusts; --revoke untrusts', async () => {
     const t = await setup();
     const first = await t.load();
-    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '');
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
     const trusted = await t.load();
     expect(trusted.config.untrusted).toBeUndefined();
     expect(trusted.config.setup.run).toEqual(['make setup']);
@@ -198,7 +228,7 @@ describe('trust by path and exact content', () => {
   it('the trust of one path does not carry to a copy of the file elsewhere', async () => {
     const t = await setup();
     const first = await t.load();
-    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '');
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
     const other = join(t.root, 'other');
     await writeFileIn(join(other, '.lanes.json'), await readFile(t.repoFile, 'utf8'));
     const loaded = await loadConfig({ env: t.env, repoRoot: other, cwd: other });
@@ -207,7 +237,7 @@ describe('trust by path and exact content', () => {
 
   it('writes trust.json with mode 0600 in a 0700 folder, atomically (no temporary left)', async () => {
     const t = await setup();
-    await recordTrust(t.env, t.repoFile, 'a'.repeat(64));
+    await recordTrust(t.env, t.repoFile, 'a'.repeat(64), 'b'.repeat(64));
     const path = trustFilePath(t.env);
     expect(path).toBe(join(t.root, 'xdg', 'lanes', 'trust.json'));
     expect((await stat(path)).mode & 0o777).toBe(0o600);
@@ -227,7 +257,7 @@ describe('trust by path and exact content', () => {
       expect(notices).toHaveLength(2);
       expect(notices[1]).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*; nothing is trusted \\(lanes trust writes it anew\\)$`));
     }
-    await recordTrust(t.env, t.repoFile, (await t.load()).repoFile?.sha256 ?? '');
+    await recordTrust(t.env, t.repoFile, (await t.load()).repoFile?.sha256 ?? '', (await t.load()).repoFile?.commandsSha256 ?? '');
     expect((await t.load()).config.untrusted).toBeUndefined();
     const names = await readdir(join(t.root, 'xdg', 'lanes'));
     const aside = names.find((name) => name.startsWith('trust.json.corrupt-'));
@@ -237,8 +267,8 @@ describe('trust by path and exact content', () => {
 
   it('a trust file that others may write, or that is not a regular file, trusts nothing', async () => {
     const t = await setup();
-    const sha = (await t.load()).repoFile?.sha256 ?? '';
-    await recordTrust(t.env, t.repoFile, sha);
+    const { repoFile } = await t.load();
+    await recordTrust(t.env, t.repoFile, repoFile?.sha256 ?? '', repoFile?.commandsSha256 ?? '');
     const path = trustFilePath(t.env);
     await chmod(path, 0o666);
     const loose = await t.load();
