@@ -11,7 +11,7 @@ import { buildKeymap } from '../core/keymap.js';
 import { builtinPresets } from './presets.js';
 import { agentPresetSchema, configFileSchema, type Config, type ConfigFile } from './schema.js';
 import { listThemes, themesDirectory } from './theme.js';
-import { commandsDigest, commandsOf, defaultAgentEntry, isTrustedIn, lanesConfigDir, readTrust, sha256Of, untrustedLine, type RepoFileTrust } from './trust.js';
+import { commandsDigest, commandsOf, defaultAgentEntry, isTrustedIn, lanesConfigDir, printable, readTrust, sha256Of, untrustedLine, type RepoFileTrust } from './trust.js';
 
 export interface LoadConfigOptions {
   /** Root of the repository's main worktree; its `.lanes.json` is read when given. */
@@ -80,6 +80,9 @@ const displayPath = (path: string, cwd: string, env: NodeJS.ProcessEnv): string 
   return path;
 };
 
+/** A bad merged value in one line; the value may come from a cloned repository, so it is escaped. */
+const configError = (line: string): LanesError => new LanesError(printable(line));
+
 const parseLayer = (label: string, value: unknown): Layer => {
   const result = configFileSchema.safeParse(value, { reportInput: true });
   if (!result.success) throw new LanesError(formatIssues(label, result.error.issues, configFileSchema));
@@ -107,24 +110,24 @@ const checkMerged = (merged: PlainObject, layers: readonly Layer[]): Config => {
   }
   const presetNames = Object.keys(config.agents);
   if (!presetNames.includes(config.defaultAgent)) {
-    throw new LanesError(
+    throw configError(
       `${blame(layers, ['defaultAgent'])}: defaultAgent: no agent preset named '${config.defaultAgent}'` +
         ` (available: ${presetNames.join(', ')})`,
     );
   }
   const prefixProblem = branchPrefixProblem(config.branchPrefix);
   if (prefixProblem) {
-    throw new LanesError(
+    throw configError(
       `${blame(layers, ['branchPrefix'])}: branchPrefix: '${config.branchPrefix}' cannot start a branch name (${prefixProblem})`,
     );
   }
   const [keyProblem] = buildKeymap(config.keys).errors;
   if (keyProblem) {
     const command = /^keys\.([^:]+):/.exec(keyProblem)?.[1] ?? '';
-    throw new LanesError(`${blame(layers, ['keys', command])}: ${keyProblem}`);
+    throw configError(`${blame(layers, ['keys', command])}: ${keyProblem}`);
   }
   const dirProblem = worktreeDirProblem(config.worktreeDir);
-  if (dirProblem) throw new LanesError(`${blame(layers, ['worktreeDir'])}: worktreeDir: ${dirProblem}`);
+  if (dirProblem) throw configError(`${blame(layers, ['worktreeDir'])}: worktreeDir: ${dirProblem}`);
   return { ...config, verify: config.verify === '' ? undefined : config.verify };
 };
 
@@ -190,7 +193,7 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
   const config = checkMerged(mergeAll(layers), layers);
   const themes = await listThemes(options.themesDir ?? themesDirectory());
   if (!themes.includes(config.theme)) {
-    throw new LanesError(`${blame(layers, ['theme'])}: theme: no theme named '${config.theme}' (available: ${themes.join(', ')})`);
+    throw configError(`${blame(layers, ['theme'])}: theme: no theme named '${config.theme}' (available: ${themes.join(', ')})`);
   }
   if (!repo) return { config, sources, notices };
   const { trust } = repo;
@@ -253,7 +256,7 @@ const readRepoLayer = async (
       if (owner === undefined) Object.defineProperty(kept, name, { value: preset, enumerable: true, writable: true, configurable: true });
       else {
         ignored.push(`agents.${name}`);
-        notices.push(`${label}: agents.${name} ignored: a repository cannot change ${owner} preset '${name}' (give it another name)`);
+        notices.push(printable(`${label}: agents.${name} ignored: a repository cannot change ${owner} preset '${name}' (give it another name)`));
       }
     }
     layer.data = { ...layer.data, agents: kept };

@@ -61,10 +61,14 @@ export interface RepoFileTrust {
 
 /**
  * Escape what a terminal would act on instead of showing (escape sequences, carriage returns,
- * bidirectional overrides): a command shown for consent must read as what runs.
+ * bidirectional marks and overrides) and what it would show as nothing (zero-width and invisible
+ * characters, Hangul fillers, tag characters): a command shown for consent must read as what runs.
  */
 export const printable = (text: string): string =>
-  text.replace(/[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u{${c.codePointAt(0)?.toString(16) ?? ''}}`);
+  text.replace(
+    /[\x00-\x1f\x7f-\x9f\u061c\u115f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0\u{e0000}-\u{e007f}]/gu,
+    (c) => `\\u{${c.codePointAt(0)?.toString(16) ?? ''}}`,
+  );
 
 /** The commands a (validated) repository file defines, after its ignored presets were removed. */
 export const commandsOf = (file: ConfigFile): CommandEntry[] => {
@@ -102,7 +106,7 @@ export const describeCommands = (file: Pick<RepoFileTrust, 'commands'>): string[
 
 /** The one line every refused or skipped repository command is reported with. */
 export const untrustedLine = (label: string, keys: readonly string[]): string =>
-  `${label} defines commands (${keys.join(', ')}): run lanes trust to allow them`;
+  printable(`${label} defines commands (${keys.join(', ')}): run lanes trust to allow them`);
 
 const trustFileSchema = z.strictObject({
   version: z.literal(1),

@@ -319,4 +319,44 @@ describe('printable', () => {
     expect(printable('a\u202eb')).toBe('a\\u{202e}b');
     expect(printable('npm test -- --x')).toBe('npm test -- --x');
   });
+
+  it('escapes invisible characters too: U+061C, U+2060-2064, Hangul fillers and tag characters', () => {
+    expect(printable('a\u061cb\u2060c\u2064d\u3164e\u115ff\uffa0g')).toBe('a\\u{61c}b\\u{2060}c\\u{2064}d\\u{3164}e\\u{115f}f\\u{ffa0}g');
+    expect(printable('x\u{e0001}\u{e0041}\u{e007f}y')).toBe('x\\u{e0001}\\u{e0041}\\u{e007f}y');
+    expect(printable('café ✓ 日本')).toBe('café ✓ 日本');
+  });
+});
+
+/** Nothing a terminal acts on: no ESC, BEL, CSI or bidirectional control left raw. */
+const RAW = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u{e0000}-\u{e007f}]/u;
+
+describe('what the repository file says reaches the terminal escaped', () => {
+  it('a preset name with escapes is refused in one line, escaped', async () => {
+    const t = await setup();
+    await writeFileIn(t.repoFile, { agents: { 'x\u001b]0;pwned\u0007': { command: 'sh' } } });
+    const message = (await failure(t.load())).message;
+    expect(message).not.toMatch(RAW);
+    expect(message).toBe(".lanes.json: agents[\"x\\u001b]0;pwned\\u0007\"]: not a valid preset name: use letters, digits, '.', '_' and '-', starting with a letter or digit");
+    await writeFileIn(t.repoFile, { agents: { '-x': { command: 'sh' } } });
+    expect((await failure(t.load())).message).toContain('agents["-x"]: not a valid preset name');
+    await writeFileIn(t.repoFile, { agents: { 'my.agent_2-b': { command: 'sh' } } });
+    expect((await t.load()).config.untrusted?.keys).toEqual(['agents.my.agent_2-b']);
+  });
+
+  it('unknown keys and bad values with escapes are shown escaped', async () => {
+    const t = await setup();
+    const cases: Array<[unknown, string]> = [
+      [{ 'a\u001b[2Kb\u202e': 1 }, ".lanes.json: unknown key 'a\\u{1b}[2Kb\\u{202e}'"],
+      [{ defaultAgent: 'z\u001b[31m' }, ".lanes.json: defaultAgent: no agent preset named 'z\\u{1b}[31m'"],
+      [{ theme: 'q\u{e0041}\u2067' }, ".lanes.json: theme: no theme named 'q\\u{e0041}\\u{2067}'"],
+      [{ branchPrefix: 'b\u001b[2K/' }, ".lanes.json: branchPrefix: 'b\\u{1b}[2K/' cannot start a branch name"],
+      [{ worktreeDir: '{x\u001b}/{name}' }, '.lanes.json: worktreeDir: unknown placeholder {x\\u{1b}}'],
+    ];
+    for (const [content, start] of cases) {
+      await writeFileIn(t.repoFile, content);
+      const message = (await failure(t.load())).message;
+      expect(message).not.toMatch(RAW);
+      expect(message.startsWith(start), message).toBe(true);
+    }
+  });
 });
