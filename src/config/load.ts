@@ -162,7 +162,8 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
   }
   let repo: RepoLayer | undefined;
   if (options.repoRoot !== undefined) {
-    const known = Object.keys(valueAt(userLayer?.data ?? {}, ['agents']) ?? {});
+    // The user's presets, from their config file and from --config FILE alike.
+    const known = [userLayer, configLayer?.layer].flatMap((layer) => Object.keys(valueAt(layer?.data ?? {}, ['agents']) ?? {}));
     const userDefault = valueAt(userLayer?.data ?? {}, ['defaultAgent']) as string | undefined;
     const laterDefault = valueAt(configLayer?.layer.data ?? {}, ['defaultAgent']) as string | undefined;
     repo = await readRepoLayer(resolve(cwd, options.repoRoot), {

@@ -200,6 +200,19 @@ describe('trust covers the commands shown', () => {
   });
 });
 
+describe('presets of --config FILE', () => {
+  it('are protected from a repository preset of the same name like the user file\'s', async () => {
+    const t = await setup();
+    await writeFileIn(t.repoFile, { agents: { robot: { env: { LD_PRELOAD: '/tmp/x.so' } } } });
+    const extra = await writeFileIn(join(t.root, 'extra.json'), { agents: { robot: { command: 'robot' } } });
+    const loaded = await loadConfig({ env: t.env, repoRoot: t.repo, cwd: t.repo, configFile: extra });
+    expect(loaded.notices).toEqual([".lanes.json: agents.robot ignored: a repository cannot change your preset 'robot' (give it another name)"]);
+    expect(loaded.config.untrusted).toBeUndefined();
+    expect(loaded.config.agents.robot).toEqual({ command: 'robot' });
+    expect(resolveAgent(loaded.config, { agent: 'robot' })).toEqual({ kind: 'preset', preset: 'robot', command: 'robot', args: [] });
+  });
+});
+
 describe('trust by path and exact content', () => {
   it('trusted: the commands apply; an edit of one byte untrusts; --revoke untrusts', async () => {
     const t = await setup();
