@@ -266,6 +266,21 @@ describe('lanes trust, an edit, --revoke', () => {
     expect(await clone.markers()).toEqual(['setup-b']);
   });
 
+  it('lanes trust --json with --revoke or --yes is refused in one line (exit 2), trust unchanged', async () => {
+    const clone = await cloned();
+    expect((await clone.lanes('trust', '--yes')).code).toBe(0);
+    const trustFile = join(clone.env.XDG_CONFIG_HOME ?? '', 'lanes', 'trust.json');
+    const before = await readFile(trustFile, 'utf8');
+    for (const flag of ['--revoke', '--yes']) {
+      const result = await clone.lanes('trust', '--json', flag);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(stderrLines(result)).toEqual([`lanes: --json only reports: use --json or ${flag}, not both`]);
+    }
+    expect(await readFile(trustFile, 'utf8')).toBe(before);
+    expect(JSON.parse((await clone.lanes('trust', '--json')).stdout)).toMatchObject({ trusted: true });
+  });
+
   it('a .lanes.json that is a named pipe is refused in one line at once', async () => {
     const clone = await cloned();
     await rm(join(clone.dir, '.lanes.json'));
