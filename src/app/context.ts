@@ -74,8 +74,9 @@ export const newLane = async (
   await checkAgentCommand(agent, context.env);
   const { untrusted } = context.config;
   // The lane is made without the untrusted setup commands (branches, worktrees, copies and links
-  // run nothing); the one trust line says what was skipped.
-  const skipped = untrusted?.keys.includes('setup.run') ? [untrusted.line] : [];
+  // run nothing), in the user's worktreeDir when the repository's is held back; the one trust line
+  // says what was skipped.
+  const skipped = untrusted?.keys.some((key) => key === 'setup.run' || key === 'worktreeDir') ? [untrusted.line] : [];
   const made = await createLane({
     repo: context.repo,
     config: context.config,

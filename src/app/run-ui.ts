@@ -70,7 +70,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
           line: untrusted.line,
           accept: async () => {
             // Exactly the content shown (and loaded): a file edited since stays untrusted on disk.
-            await recordTrust(env, repoFile.path, repoFile.sha256);
+            await recordTrust(env, repoFile.path, repoFile.sha256, repoFile.commandsSha256);
             context.config = whenTrusted;
             return whenTrusted;
           },

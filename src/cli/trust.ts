@@ -20,6 +20,8 @@ export interface TrustOptions {
  */
 export const runTrust = async (global: GlobalOptions, options: TrustOptions, cwd = process.cwd()): Promise<number> => {
   if (options.revoke && options.yes) throw new LanesError('--revoke takes no --yes', { exitCode: 2 });
+  // --json only reports: with --revoke or --yes it would either change nothing silently or change without a report.
+  if (options.json && (options.revoke || options.yes)) throw new LanesError(`--json only reports: use --json or ${options.revoke ? '--revoke' : '--yes'}, not both`, { exitCode: 2 });
   const env = process.env;
   const repo = await discoverRepo(global.repo ?? cwd);
   const loaded = await loadConfig({
@@ -76,7 +78,7 @@ export const runTrust = async (global: GlobalOptions, options: TrustOptions, cwd
     }
   }
   // The hash of the bytes shown above, not of the file as it may be now.
-  await recordTrust(env, file.path, file.sha256);
+  await recordTrust(env, file.path, file.sha256, file.commandsSha256);
   out(`trusted ${file.label}: lanes runs these commands until the file changes (lanes trust --revoke undoes it)`);
   return 0;
 };

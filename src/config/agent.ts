@@ -8,7 +8,8 @@ import type { Config } from './schema.js';
  * The agent a new lane runs (`lanes new --agent PRESET | --cmd "COMMAND"`, or the new-lane form).
  * Neither given → `config.defaultAgent`. The preset's command, args and env are copied into the
  * spec so the lane keeps its agent when the configuration changes later. A preset held back
- * because the repository file is not trusted is refused with the one trust line.
+ * because the repository file is not trusted is refused with the one trust line, and so is the
+ * default agent when the untrusted repository file chose it.
  */
 export const resolveAgent = (config: Config, choice: { agent?: string; cmd?: string }): AgentSpec => {
   if (choice.agent !== undefined && choice.cmd !== undefined) {
@@ -18,6 +19,8 @@ export const resolveAgent = (config: Config, choice: { agent?: string; cmd?: str
     if (choice.cmd.trim() === '') throw usageError('--cmd needs a command');
     return { kind: 'cmd', cmd: choice.cmd };
   }
+  // The repository's own default agent waits for trust: new lanes need an explicit --agent until then.
+  if (choice.agent === undefined && config.untrusted?.keys.includes('defaultAgent')) throw new LanesError(config.untrusted.line);
   const name = choice.agent ?? config.defaultAgent;
   const preset = Object.hasOwn(config.agents, name) ? config.agents[name] : undefined;
   // A preset of an untrusted repository file: its command is not run (nor copied into a lane).

@@ -28,6 +28,8 @@ const PLACEHOLDERS = ['repo', 'repoParent', 'name'];
 
 /** `worktreeDir` must put every lane in its own folder and use only known placeholders. */
 export const worktreeDirProblem = (template: string): string | undefined => {
+  // A `..` part could climb anywhere (even into ~/.config/git, where git would read its hooks).
+  if (template.split('/').includes('..')) return "no '..' part (a lane's folder must stay where the template names it)";
   for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
     const placeholder = match[1] ?? '';
     if (!PLACEHOLDERS.includes(placeholder)) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { printable } from './trust.js';
 
 type Issue = z.core.$ZodIssue;
 type PathSegment = PropertyKey;
@@ -117,7 +118,7 @@ export const formatIssue = (issue: Issue, schema: z.ZodType): string => {
     const keys = issue.keys.map((key) => `'${key}'`).join(', ');
     return `${at}unknown key${issue.keys.length === 1 ? '' : 's'} ${keys}`;
   }
-  if (issue.code === 'invalid_key') return `${at}invalid key`;
+  if (issue.code === 'invalid_key') return `${at}${issue.issues[0]?.message ?? 'invalid key'}`;
   const target = schemaAt(schema, issue.path);
   if (target === undefined) return `${at}${issue.message}`;
   const expected = describeExpected(target, issue);
@@ -125,7 +126,8 @@ export const formatIssue = (issue: Issue, schema: z.ZodType): string => {
 };
 
 /**
- * All problems of one file as ONE line: `<file>: <first problem>`, plus how many more there are.
+ * All problems of one file as ONE line: `<file>: <first problem>`, plus how many more there are,
+ * with what a terminal would act on escaped.
  * Parse with `{ reportInput: true }` so missing keys read as `missing` rather than a wrong type.
  */
 export const formatIssues = (file: string, issues: readonly Issue[], schema: z.ZodType): string => {
@@ -133,5 +135,6 @@ export const formatIssues = (file: string, issues: readonly Issue[], schema: z.Z
   if (first === undefined) return `${file}: invalid`;
   const more = issues.length - 1;
   const suffix = more > 0 ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : '';
-  return `${file}: ${formatIssue(first, schema)}${suffix}`;
+  // Keys and values come from the file (maybe a cloned repository's): shown, never acted on.
+  return printable(`${file}: ${formatIssue(first, schema)}${suffix}`);
 };

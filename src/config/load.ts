@@ -11,7 +11,7 @@ import { buildKeymap } from '../core/keymap.js';
 import { builtinPresets } from './presets.js';
 import { agentPresetSchema, configFileSchema, type Config, type ConfigFile } from './schema.js';
 import { listThemes, themesDirectory } from './theme.js';
-import { commandsOf, isTrustedIn, lanesConfigDir, readTrust, sha256Of, untrustedLine, type RepoFileTrust } from './trust.js';
+import { commandsDigest, commandsOf, defaultAgentEntry, isTrustedIn, lanesConfigDir, printable, readTrust, sha256Of, untrustedLine, type RepoFileTrust } from './trust.js';
 
 export interface LoadConfigOptions {
   /** Root of the repository's main worktree; its `.lanes.json` is read when given. */
@@ -80,6 +80,9 @@ const displayPath = (path: string, cwd: string, env: NodeJS.ProcessEnv): string 
   return path;
 };
 
+/** A bad merged value in one line; the value may come from a cloned repository, so it is escaped. */
+const configError = (line: string): LanesError => new LanesError(printable(line));
+
 const parseLayer = (label: string, value: unknown): Layer => {
   const result = configFileSchema.safeParse(value, { reportInput: true });
   if (!result.success) throw new LanesError(formatIssues(label, result.error.issues, configFileSchema));
@@ -107,24 +110,24 @@ const checkMerged = (merged: PlainObject, layers: readonly Layer[]): Config => {
   }
   const presetNames = Object.keys(config.agents);
   if (!presetNames.includes(config.defaultAgent)) {
-    throw new LanesError(
+    throw configError(
       `${blame(layers, ['defaultAgent'])}: defaultAgent: no agent preset named '${config.defaultAgent}'` +
         ` (available: ${presetNames.join(', ')})`,
     );
   }
   const prefixProblem = branchPrefixProblem(config.branchPrefix);
   if (prefixProblem) {
-    throw new LanesError(
+    throw configError(
       `${blame(layers, ['branchPrefix'])}: branchPrefix: '${config.branchPrefix}' cannot start a branch name (${prefixProblem})`,
     );
   }
   const [keyProblem] = buildKeymap(config.keys).errors;
   if (keyProblem) {
     const command = /^keys\.([^:]+):/.exec(keyProblem)?.[1] ?? '';
-    throw new LanesError(`${blame(layers, ['keys', command])}: ${keyProblem}`);
+    throw configError(`${blame(layers, ['keys', command])}: ${keyProblem}`);
   }
   const dirProblem = worktreeDirProblem(config.worktreeDir);
-  if (dirProblem) throw new LanesError(`${blame(layers, ['worktreeDir'])}: worktreeDir: ${dirProblem}`);
+  if (dirProblem) throw configError(`${blame(layers, ['worktreeDir'])}: worktreeDir: ${dirProblem}`);
   return { ...config, verify: config.verify === '' ? undefined : config.verify };
 };
 
@@ -148,23 +151,37 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
     layers.push(userLayer);
     sources.push(userPath);
   }
+  // `--config FILE` is read first (it is merged after the repository file): what the user's own
+  // layers say decides what in the repository file needs trust.
+  let configLayer: { layer: Layer; path: string } | undefined;
+  if (options.configFile !== undefined) {
+    const path = resolve(cwd, options.configFile);
+    const layer = await readLayer(path, options.configFile);
+    if (!layer) throw usageError(`config file not found: ${options.configFile}`);
+    configLayer = { layer, path };
+  }
   let repo: RepoLayer | undefined;
   if (options.repoRoot !== undefined) {
-    const known = Object.keys(valueAt(userLayer?.data ?? {}, ['agents']) ?? {});
-    repo = await readRepoLayer(resolve(cwd, options.repoRoot), { env, cwd, userPresets: known });
+    // The user's presets, from their config file and from --config FILE alike.
+    const known = [userLayer, configLayer?.layer].flatMap((layer) => Object.keys(valueAt(layer?.data ?? {}, ['agents']) ?? {}));
+    const userDefault = valueAt(userLayer?.data ?? {}, ['defaultAgent']) as string | undefined;
+    const laterDefault = valueAt(configLayer?.layer.data ?? {}, ['defaultAgent']) as string | undefined;
+    repo = await readRepoLayer(resolve(cwd, options.repoRoot), {
+      env,
+      cwd,
+      userPresets: known,
+      // undefined: a later layer decides the default agent, whatever the repository says.
+      userDefaultAgent: laterDefault === undefined ? (userDefault ?? defaultConfig(env).defaultAgent) : undefined,
+    });
     if (repo) {
       layers.push(repo.layer);
       sources.push(repo.trust.path);
       notices.push(...repo.notices);
     }
   }
-
-  if (options.configFile !== undefined) {
-    const path = resolve(cwd, options.configFile);
-    const layer = await readLayer(path, options.configFile);
-    if (!layer) throw usageError(`config file not found: ${options.configFile}`);
-    layers.push(layer);
-    sources.push(path);
+  if (configLayer) {
+    layers.push(configLayer.layer);
+    sources.push(configLayer.path);
   }
 
   if (options.flags) {
@@ -177,12 +194,13 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
   const config = checkMerged(mergeAll(layers), layers);
   const themes = await listThemes(options.themesDir ?? themesDirectory());
   if (!themes.includes(config.theme)) {
-    throw new LanesError(`${blame(layers, ['theme'])}: theme: no theme named '${config.theme}' (available: ${themes.join(', ')})`);
+    throw configError(`${blame(layers, ['theme'])}: theme: no theme named '${config.theme}' (available: ${themes.join(', ')})`);
   }
   if (!repo) return { config, sources, notices };
   const { trust } = repo;
   if (trust.isTrusted) return { config, sources, notices, repoFile: trust };
-  // Held back: the values the other layers give setup.run and verify, and none of the file's presets.
+  // Held back: the values the other layers give setup.run, verify, worktreeDir and defaultAgent,
+  // and none of the file's presets.
   const without = mergeAll(layers.map((layer) => (layer === repo.layer ? { ...layer, data: withoutCommands(layer.data) } : layer)));
   const verify = valueAt(without, ['verify']) as string | undefined;
   const agentNames = Object.keys(valueAt(repo.layer.data, ['agents']) ?? {});
@@ -190,6 +208,8 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
     ...config,
     setup: { ...config.setup, run: valueAt(without, ['setup', 'run']) as string[] },
     verify: verify === '' ? undefined : verify,
+    worktreeDir: valueAt(without, ['worktreeDir']) as string,
+    defaultAgent: valueAt(without, ['defaultAgent']) as string,
     agents: Object.fromEntries(Object.entries(config.agents).filter(([name]) => !agentNames.includes(name))),
     untrusted: { line: untrustedLine(trust.label, trust.keys), keys: trust.keys, agents: agentNames },
   };
@@ -202,9 +222,9 @@ interface RepoLayer {
   notices: string[];
 }
 
-/** A repository layer without the keys that run something. */
+/** A repository layer without the keys that run something (or say where lanes runs git). */
 const withoutCommands = (data: PlainObject): PlainObject => {
-  const { agents: _agents, verify: _verify, setup, ...rest } = data;
+  const { agents: _agents, verify: _verify, worktreeDir: _worktreeDir, defaultAgent: _defaultAgent, setup, ...rest } = data;
   if (!isPlainObject(setup)) return rest;
   const { run: _run, ...keptSetup } = setup;
   return { ...rest, setup: keptSetup };
@@ -215,7 +235,10 @@ const withoutCommands = (data: PlainObject): PlainObject => {
  * validated, its presets that would replace a built-in or user preset ignored with a notice, and
  * judged for trust by the sha256 of the exact bytes parsed.
  */
-const readRepoLayer = async (root: string, options: { env: NodeJS.ProcessEnv; cwd: string; userPresets: string[] }): Promise<RepoLayer | undefined> => {
+const readRepoLayer = async (
+  root: string,
+  options: { env: NodeJS.ProcessEnv; cwd: string; userPresets: string[]; userDefaultAgent: string | undefined },
+): Promise<RepoLayer | undefined> => {
   // The trust record names the file by its real folder, however the repository was reached.
   const realRoot = await realpath(root).catch(() => root);
   const path = join(realRoot, '.lanes.json');
@@ -234,19 +257,25 @@ const readRepoLayer = async (root: string, options: { env: NodeJS.ProcessEnv; cw
       if (owner === undefined) Object.defineProperty(kept, name, { value: preset, enumerable: true, writable: true, configurable: true });
       else {
         ignored.push(`agents.${name}`);
-        notices.push(`${label}: agents.${name} ignored: a repository cannot change ${owner} preset '${name}' (give it another name)`);
+        notices.push(printable(`${label}: agents.${name} ignored: a repository cannot change ${owner} preset '${name}' (give it another name)`));
       }
     }
     layer.data = { ...layer.data, agents: kept };
   }
   const commands = commandsOf(layer.data as ConfigFile);
+  // A default agent other than the user's picks which preset starts (their own "yolo" one, say).
+  const defaultAgent = valueAt(layer.data, ['defaultAgent']);
+  if (typeof defaultAgent === 'string' && options.userDefaultAgent !== undefined && defaultAgent !== options.userDefaultAgent) {
+    commands.push(defaultAgentEntry(defaultAgent));
+  }
   const keys = [...new Set(commands.map((entry) => entry.key))];
   const sha256 = sha256Of(bytes);
+  const commandsSha256 = commandsDigest(commands);
   let isTrusted = commands.length === 0;
   if (!isTrusted) {
     const store = await readTrust(options.env);
     if (store.problem !== undefined) notices.push(store.problem);
-    isTrusted = isTrustedIn(store, path, sha256);
+    isTrusted = isTrustedIn(store, path, sha256, commandsSha256);
   }
-  return { layer, notices, trust: { path, label, sha256, commands, keys, ignored, isTrusted } };
+  return { layer, notices, trust: { path, label, sha256, commandsSha256, commands, keys, ignored, isTrusted } };
 };

@@ -35,9 +35,17 @@ export const agentPresetSchema = z.strictObject({
  */
 export const agentPresetFileSchema = agentPresetSchema.partial();
 
+/**
+ * A preset name: shown in lists, messages and `agents.NAME` keys, so nothing a terminal would act
+ * on (escape sequences, invisible characters) can hide in it.
+ */
+export const presetNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "not a valid preset name: use letters, digits, '.', '_' and '-', starting with a letter or digit");
+
 /** The configuration file format; every key optional (SPEC §3). */
 export const configFileSchema = z.strictObject({
-  agents: z.record(z.string(), agentPresetFileSchema).optional(),
+  agents: z.record(presetNameSchema, agentPresetFileSchema).optional(),
   defaultAgent: z.string().min(1).optional(),
   base: z.string().min(1).optional(),
   branchPrefix: z.string().min(1).optional(),

@@ -30,7 +30,7 @@ export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(b
 
 /** One command a repository file defines, as shown before trusting it. */
 export interface CommandEntry {
-  /** The key it comes from: `setup.run`, `verify`, `agents.NAME`. */
+  /** The key it comes from: `setup.run`, `verify`, `agents.NAME`, `worktreeDir`, `defaultAgent`. */
   key: string;
   /** What it runs, control characters escaped. */
   run: string;
@@ -44,6 +44,12 @@ export interface RepoFileTrust {
   label: string;
   /** sha256 of the exact bytes read (and parsed): what `lanes trust` records. */
   sha256: string;
+  /**
+   * sha256 of `commands` as shown: recorded next to `sha256`, since the same bytes may show other
+   * commands later (a repository preset hidden by a user preset of its name becomes active when
+   * the user's goes).
+   */
+  commandsSha256: string;
   commands: CommandEntry[];
   /** The distinct keys of `commands`, in order. */
   keys: string[];
@@ -55,16 +61,21 @@ export interface RepoFileTrust {
 
 /**
  * Escape what a terminal would act on instead of showing (escape sequences, carriage returns,
- * bidirectional overrides): a command shown for consent must read as what runs.
+ * bidirectional marks and overrides) and what it would show as nothing (zero-width and invisible
+ * characters, Hangul fillers, tag characters): a command shown for consent must read as what runs.
  */
 export const printable = (text: string): string =>
-  text.replace(/[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u{${c.codePointAt(0)?.toString(16) ?? ''}}`);
+  text.replace(
+    /[\x00-\x1f\x7f-\x9f\u061c\u115f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0\u{e0000}-\u{e007f}]/gu,
+    (c) => `\\u{${c.codePointAt(0)?.toString(16) ?? ''}}`,
+  );
 
 /** The commands a (validated) repository file defines, after its ignored presets were removed. */
 export const commandsOf = (file: ConfigFile): CommandEntry[] => {
   const entries: CommandEntry[] = [];
   for (const command of file.setup?.run ?? []) entries.push({ key: 'setup.run', run: printable(command) });
-  if (file.verify) entries.push({ key: 'verify', run: printable(file.verify) });
+  // An empty verify runs nothing, but turns off the user's own check before merging.
+  if (file.verify !== undefined) entries.push({ key: 'verify', run: file.verify === '' ? "'' (turns off the check before merging)" : printable(file.verify) });
   for (const [name, preset] of Object.entries(file.agents ?? {})) {
     const words = [preset.command ?? '(no command)', ...(preset.args ?? [])].map(shellQuote).join(' ');
     const env = Object.entries(preset.env ?? {}).map(([key, value]) => `${key}=${shellQuote(value)}`);
@@ -74,8 +85,18 @@ export const commandsOf = (file: ConfigFile): CommandEntry[] => {
     ];
     entries.push({ key: `agents.${name}`, run: printable(extras.length > 0 ? `${words} (${extras.join('; ')})` : words) });
   }
+  // Not a command, but where lanes checks out and runs git: a folder chosen by the repository could
+  // be one whose files git obeys (core.fsmonitor in ~/.config/git), so it waits for trust too.
+  if (file.worktreeDir !== undefined) entries.push({ key: 'worktreeDir', run: `lanes are checked out at ${printable(file.worktreeDir)}` });
   return entries;
 };
+
+/** A repository `defaultAgent` that differs from the user's: it chooses what new lanes run. */
+export const defaultAgentEntry = (name: string): CommandEntry => ({ key: 'defaultAgent', run: `new lanes start preset '${printable(name)}' when none is chosen` });
+
+/** The digest of a command list as shown (see `RepoFileTrust.commandsSha256`). */
+export const commandsDigest = (commands: readonly CommandEntry[]): string =>
+  sha256Of(Buffer.from(JSON.stringify(commands.map((entry) => [entry.key, entry.run])), 'utf8'));
 
 /** The commands of the file, one per line, keys aligned. */
 export const describeCommands = (file: Pick<RepoFileTrust, 'commands'>): string[] => {
@@ -85,11 +106,15 @@ export const describeCommands = (file: Pick<RepoFileTrust, 'commands'>): string[
 
 /** The one line every refused or skipped repository command is reported with. */
 export const untrustedLine = (label: string, keys: readonly string[]): string =>
-  `${label} defines commands (${keys.join(', ')}): run lanes trust to allow them`;
+  printable(`${label} defines commands (${keys.join(', ')}): run lanes trust to allow them`);
 
 const trustFileSchema = z.strictObject({
   version: z.literal(1),
-  files: z.record(z.string(), z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/), trustedAt: z.string() })),
+  files: z.record(
+    z.string(),
+    // `commandsSha256` is missing in records of earlier versions: those trust nothing any more.
+    z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/), commandsSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(), trustedAt: z.string() }),
+  ),
 });
 
 type TrustRecords = z.infer<typeof trustFileSchema>['files'];
@@ -133,9 +158,11 @@ export const readTrust = async (env: NodeJS.ProcessEnv): Promise<TrustStore> => 
   return { files: parsed.data.files, exists: true, problem: undefined };
 };
 
-/** True when `path` is trusted with exactly this content. */
-export const isTrustedIn = (store: TrustStore, path: string, sha256: string): boolean =>
-  Object.hasOwn(store.files, path) && store.files[path]?.sha256 === sha256;
+/** True when `path` is trusted with exactly this content, showing exactly these commands. */
+export const isTrustedIn = (store: TrustStore, path: string, sha256: string, commandsSha256: string): boolean => {
+  const record = Object.hasOwn(store.files, path) ? store.files[path] : undefined;
+  return record !== undefined && record.sha256 === sha256 && record.commandsSha256 === commandsSha256;
+};
 
 /**
  * Change the trust file under its lock: read it, apply `change`, write it atomically with mode
@@ -159,9 +186,9 @@ const updateTrust = async (env: NodeJS.ProcessEnv, change: (files: TrustRecords)
   );
 };
 
-/** Record that the file at `path` with content `sha256` may run its commands. */
-export const recordTrust = async (env: NodeJS.ProcessEnv, path: string, sha256: string): Promise<void> =>
-  updateTrust(env, (files) => ({ ...files, [path]: { sha256, trustedAt: new Date().toISOString() } }));
+/** Record that the file at `path` with content `sha256`, showing the commands of `commandsSha256`, may run them. */
+export const recordTrust = async (env: NodeJS.ProcessEnv, path: string, sha256: string, commandsSha256: string): Promise<void> =>
+  updateTrust(env, (files) => ({ ...files, [path]: { sha256, commandsSha256, trustedAt: new Date().toISOString() } }));
 
 /** Forget the trust of the file at `path`; true when there was one. */
 export const revokeTrust = async (env: NodeJS.ProcessEnv, path: string): Promise<boolean> => {

@@ -151,6 +151,55 @@ describe('a cloned repository\'s commands, before lanes trust', () => {
   });
 });
 
+describe('a repository worktreeDir, before lanes trust', () => {
+  it('lanes new puts the lane in the default folder, not where the repository says, and prints the line', async () => {
+    const clone = await cloned();
+    const file = join(clone.dir, '.lanes.json');
+    await writeFile(file, JSON.stringify({ worktreeDir: '{repoParent}/elsewhere/{name}' }));
+    const result = await clone.lanes('new', 'a');
+    expect(result.code, result.stderr).toBe(0);
+    expect(stderrLines(result)).toEqual(['lanes: warning: .lanes.json defines commands (worktreeDir): run lanes trust to allow them']);
+    expect(existsSync(join(clone.dir, '..', 'clone.lanes', 'a', 'README.md'))).toBe(true);
+    expect(existsSync(join(clone.dir, '..', 'elsewhere'))).toBe(false);
+    expect((await clone.lanes('trust', '--yes')).code).toBe(0);
+    expect((await clone.lanes('new', 'b')).code).toBe(0);
+    expect(existsSync(join(clone.dir, '..', 'elsewhere', 'b', 'README.md'))).toBe(true);
+  });
+
+  it("a worktreeDir with a '..' part is refused in one line and nothing is made", async () => {
+    const clone = await cloned();
+    await writeFile(join(clone.dir, '.lanes.json'), JSON.stringify({ worktreeDir: '{repoParent}/../.config/git/{name}/..' }));
+    const before = await captureOracle(clone.dir);
+    const result = await clone.lanes('new', 'a');
+    expect(result.code).toBe(1);
+    expect(stderrLines(result)).toEqual(["lanes: .lanes.json: worktreeDir: no '..' part (a lane's folder must stay where the template names it)"]);
+    expect((await clone.git(clone.dir, 'branch', '--list', 'lanes/a')).trim()).toBe('');
+    await assertNothingLost(before, clone.dir);
+  });
+});
+
+describe('a repository defaultAgent, before lanes trust', () => {
+  it("lanes new refuses to start the user's preset the repository chose; --agent and lanes trust allow it", async () => {
+    const clone = await cloned();
+    const userFile = join(clone.env.XDG_CONFIG_HOME ?? '', 'lanes', 'config.json');
+    await mkdir(join(userFile, '..'), { recursive: true });
+    await writeFile(userFile, JSON.stringify({ agents: { yolo: { command: '/bin/sh', args: ['-c', 'touch "$LANES_TRUST_MARKS/yolo"'] } } }));
+    await writeFile(join(clone.dir, '.lanes.json'), JSON.stringify({ defaultAgent: 'yolo' }));
+    const line = '.lanes.json defines commands (defaultAgent): run lanes trust to allow them';
+    const refused = await clone.lanes('new', 'a');
+    expect(refused.code).toBe(1);
+    expect(stderrLines(refused)).toEqual([`lanes: ${line}`]);
+    expect((await clone.git(clone.dir, 'branch', '--list', 'lanes/a')).trim()).toBe('');
+    const chosen = await clone.lanes('new', 'b', '--agent', 'shell');
+    expect(chosen.code, chosen.stderr).toBe(0);
+    expect((await clone.record('b'))?.agent).toMatchObject({ preset: 'shell' });
+    expect((await clone.lanes('trust', '--yes')).code).toBe(0);
+    const made = await clone.lanes('new', 'c');
+    expect(made.code, made.stderr).toBe(0);
+    expect((await clone.record('c'))?.agent).toMatchObject({ preset: 'yolo', command: '/bin/sh' });
+  });
+});
+
 describe('lanes trust, an edit, --revoke', () => {
   it('after lanes trust the commands run; one edited byte untrusts; --revoke untrusts', async () => {
     const clone = await cloned();
@@ -215,6 +264,21 @@ describe('lanes trust, an edit, --revoke', () => {
     expect((await readdir(dir)).some((name) => name.startsWith('trust.json.corrupt-'))).toBe(true);
     expect((await clone.lanes('new', 'b')).code).toBe(0);
     expect(await clone.markers()).toEqual(['setup-b']);
+  });
+
+  it('lanes trust --json with --revoke or --yes is refused in one line (exit 2), trust unchanged', async () => {
+    const clone = await cloned();
+    expect((await clone.lanes('trust', '--yes')).code).toBe(0);
+    const trustFile = join(clone.env.XDG_CONFIG_HOME ?? '', 'lanes', 'trust.json');
+    const before = await readFile(trustFile, 'utf8');
+    for (const flag of ['--revoke', '--yes']) {
+      const result = await clone.lanes('trust', '--json', flag);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(stderrLines(result)).toEqual([`lanes: --json only reports: use --json or ${flag}, not both`]);
+    }
+    expect(await readFile(trustFile, 'utf8')).toBe(before);
+    expect(JSON.parse((await clone.lanes('trust', '--json')).stdout)).toMatchObject({ trusted: true });
   });
 
   it('a .lanes.json that is a named pipe is refused in one line at once', async () => {

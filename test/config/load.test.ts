@@ -64,7 +64,7 @@ describe('loadConfig: merging', () => {
     });
     // A repository may not change a user preset (see trust.test.ts); a --config file may.
     const extra = await writeFileIn(join(t.root, 'extra.json'), { maxFps: 40, theme: 'light', setup: { copy: ['a', 'b'] }, agents: { robot: { env: { B: 'extra' } } } });
-    const { config, sources } = await t.load({ configFile: extra, flags: { theme: 'dark', base: 'develop' } });
+    const { config, sources, whenTrusted } = await t.load({ configFile: extra, flags: { theme: 'dark', base: 'develop' } });
     expect(sources).toEqual([t.userFile, t.repoFile, extra]);
     expect(config.theme).toBe('dark');
     expect(config.base).toBe('develop');
@@ -72,7 +72,9 @@ describe('loadConfig: merging', () => {
     expect(config.branchPrefix).toBe('r/');
     expect(config.scrollback).toBe(100);
     expect(config.setup).toEqual({ copy: ['a', 'b'], symlink: ['node_modules'], run: [] });
-    expect(config.defaultAgent).toBe('robot');
+    // The repository's default agent is the user's robot only once the file is trusted (trust.test.ts).
+    expect(config.defaultAgent).toBe('shell');
+    expect(whenTrusted?.defaultAgent).toBe('robot');
     expect(config.agents.claude).toEqual({
       ...builtinPresets({}).claude,
       args: ['--model', 'opus'],
@@ -85,10 +87,14 @@ describe('loadConfig: merging', () => {
     const t = await setup();
     await writeFileIn(t.userFile, { verify: 'npm test', theme: 'light' });
     await writeFileIn(t.repoFile, { verify: '' });
-    const { config } = await t.load({ flags: { theme: undefined, base: undefined } });
+    const { config, whenTrusted } = await t.load({ flags: { theme: undefined, base: undefined } });
     expect(config.theme).toBe('light');
     expect(config.base).toBeUndefined();
-    expect(config.verify).toBeUndefined();
+    // The repository turns the user's verify off only once trusted (trust.test.ts).
+    expect(config.verify).toBe('npm test');
+    expect(whenTrusted?.verify).toBeUndefined();
+    const extra = await writeFileIn(join(t.root, 'extra.json'), { verify: '' });
+    expect((await t.load({ configFile: extra })).config.verify).toBeUndefined();
   });
 
   it('reads ~/.config/lanes/config.json when XDG_CONFIG_HOME is unset or relative', async () => {

@@ -13,7 +13,7 @@ import { makeTempDir, writeFileIn } from './temp-dir.js';
 
 const run = promisify(execFile);
 
-const LINE = '.lanes.json defines commands (setup.run, verify, agents.h): run lanes trust to allow them';
+const LINE = '.lanes.json defines commands (setup.run, verify, agents.h, defaultAgent): run lanes trust to allow them';
 
 const REPO_FILE = {
   setup: { copy: ['.env'], run: ['make setup'] },
@@ -50,13 +50,14 @@ describe('a repository file that defines commands, not trusted', () => {
     expect(config.verify).toBeUndefined();
     expect(Object.keys(config.agents)).not.toContain('h');
     expect(config.branchPrefix).toBe('r/');
-    expect(config.defaultAgent).toBe('h');
-    expect(config.untrusted).toEqual({ line: LINE, keys: ['setup.run', 'verify', 'agents.h'], agents: ['h'] });
+    expect(config.defaultAgent).toBe('shell');
+    expect(config.untrusted).toEqual({ line: LINE, keys: ['setup.run', 'verify', 'agents.h', 'defaultAgent'], agents: ['h'] });
     expect(repoFile).toMatchObject({ path: t.repoFile, label: '.lanes.json', isTrusted: false, ignored: ['agents.claude'] });
     expect(repoFile?.commands).toEqual([
       { key: 'setup.run', run: 'make setup' },
       { key: 'verify', run: 'make check' },
       { key: 'agents.h', run: './h.sh --go (env X=1)' },
+      { key: 'defaultAgent', run: "new lanes start preset 'h' when none is chosen" },
     ]);
     // What trusting would give, from the same bytes.
     expect(whenTrusted?.setup.run).toEqual(['make setup']);
@@ -96,8 +97,119 @@ describe('a repository file that defines commands, not trusted', () => {
     expect(first.config.agents.robot).toEqual({ command: 'robot' });
     expect(resolveAgent(first.config, { agent: 'claude' })).toMatchObject({ command: 'claude', args: [] });
     // Trusting the file (were there anything to trust) changes nothing of that.
-    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '');
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
     expect((await t.load()).config.agents.claude).toEqual(builtinPresets(t.env).claude);
+  });
+});
+
+describe('security-widening keys of the repository file', () => {
+  it('worktreeDir waits for trust: the user\'s (or the default) value until then, named in the line', async () => {
+    const t = await setup();
+    await writeFileIn(t.repoFile, { worktreeDir: '/srv/elsewhere/{name}', branchPrefix: 'r/' });
+    const first = await t.load();
+    expect(first.config.worktreeDir).toBe('{repoParent}/{repo}.lanes/{name}');
+    expect(first.config.branchPrefix).toBe('r/');
+    expect(first.config.untrusted?.line).toBe('.lanes.json defines commands (worktreeDir): run lanes trust to allow them');
+    expect(first.repoFile?.commands).toEqual([{ key: 'worktreeDir', run: 'lanes are checked out at /srv/elsewhere/{name}' }]);
+    await writeFileIn(join(t.root, 'xdg', 'lanes', 'config.json'), { worktreeDir: '/home/me/wt/{name}' });
+    expect((await t.load()).config.worktreeDir).toBe('/home/me/wt/{name}');
+    await recordTrust(t.env, t.repoFile, (await t.load()).repoFile?.sha256 ?? '', (await t.load()).repoFile?.commandsSha256 ?? '');
+    expect((await t.load()).config.worktreeDir).toBe('/srv/elsewhere/{name}');
+  });
+
+  it("a worktreeDir with a '..' part is refused in one line, in the repository's file and the user's", async () => {
+    const t = await setup();
+    await writeFileIn(t.repoFile, { worktreeDir: '{repoParent}/../.config/git/{name}/..' });
+    expect((await failure(t.load())).message).toBe(".lanes.json: worktreeDir: no '..' part (a lane's folder must stay where the template names it)");
+    await writeFileIn(t.repoFile, {});
+    await writeFileIn(join(t.root, 'xdg', 'lanes', 'config.json'), { worktreeDir: '{repoParent}/../{name}' });
+    expect((await failure(t.load())).message).toMatch(/config\.json: worktreeDir: no '\.\.' part/);
+  });
+});
+
+describe('a repository defaultAgent', () => {
+  it("choosing one of the user's presets waits for trust; the user's own choice and --config need none", async () => {
+    const t = await setup();
+    const userFile = join(t.root, 'xdg', 'lanes', 'config.json');
+    await writeFileIn(userFile, { agents: { yolo: { command: 'agent', args: ['--dangerously-skip-permissions'] } } });
+    await writeFileIn(t.repoFile, { defaultAgent: 'yolo' });
+    const line = '.lanes.json defines commands (defaultAgent): run lanes trust to allow them';
+    const first = await t.load();
+    expect(first.config.untrusted?.line).toBe(line);
+    expect(first.config.defaultAgent).toBe('shell');
+    expect(first.repoFile?.commands).toEqual([{ key: 'defaultAgent', run: "new lanes start preset 'yolo' when none is chosen" }]);
+    expect(() => resolveAgent(first.config, {})).toThrow(line);
+    // Picking it by name is the user's own choice.
+    expect(resolveAgent(first.config, { agent: 'yolo' })).toMatchObject({ command: 'agent' });
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
+    expect(resolveAgent((await t.load()).config, {})).toMatchObject({ preset: 'yolo', command: 'agent' });
+
+    // The same default as the user's own: nothing to trust.
+    await writeFileIn(userFile, { defaultAgent: 'yolo', agents: { yolo: { command: 'agent' } } });
+    expect((await t.load()).config.untrusted).toBeUndefined();
+    // A --config FILE that sets it decides, whatever the repository says.
+    await writeFileIn(userFile, { agents: { yolo: { command: 'agent' } } });
+    const later = await writeFileIn(join(t.root, 'later.json'), { defaultAgent: 'claude' });
+    const withConfig = await loadConfig({ env: t.env, repoRoot: t.repo, cwd: t.repo, configFile: later });
+    expect(withConfig.config.untrusted).toBeUndefined();
+    expect(withConfig.config.defaultAgent).toBe('claude');
+  });
+});
+
+describe('a repository verify', () => {
+  it("an empty one, which would turn off the user's verify, waits for trust too", async () => {
+    const t = await setup();
+    await writeFileIn(join(t.root, 'xdg', 'lanes', 'config.json'), { verify: 'my check' });
+    await writeFileIn(t.repoFile, { verify: '' });
+    const first = await t.load();
+    expect(first.config.verify).toBe('my check');
+    expect(first.config.untrusted?.line).toBe('.lanes.json defines commands (verify): run lanes trust to allow them');
+    expect(first.repoFile?.commands).toEqual([{ key: 'verify', run: "'' (turns off the check before merging)" }]);
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
+    expect((await t.load()).config.verify).toBeUndefined();
+  });
+});
+
+describe('trust covers the commands shown', () => {
+  it('a repository preset hidden by a user preset of its name needs trust again once the user\'s is gone', async () => {
+    const t = await setup();
+    const userFile = join(t.root, 'xdg', 'lanes', 'config.json');
+    await writeFileIn(userFile, { agents: { robot: { command: 'robot' } } });
+    await writeFileIn(t.repoFile, { verify: 'make check', agents: { robot: { command: './evil.sh' } } });
+    const first = await t.load();
+    expect(first.repoFile?.commands.map((entry) => entry.key)).toEqual(['verify']);
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
+    expect((await t.load()).config.agents.robot).toEqual({ command: 'robot' });
+    // The same bytes, now showing agents.robot: not what was trusted.
+    await writeFileIn(userFile, {});
+    const after = await t.load();
+    expect(after.repoFile?.sha256).toBe(first.repoFile?.sha256);
+    expect(after.config.untrusted?.line).toBe('.lanes.json defines commands (verify, agents.robot): run lanes trust to allow them');
+    expect(after.config.agents.robot).toBeUndefined();
+    expect(() => resolveAgent(after.config, { agent: 'robot' })).toThrow(after.config.untrusted?.line ?? '-');
+  });
+
+  it('a record without the digest of the commands (an earlier version) trusts nothing', async () => {
+    const t = await setup();
+    const { repoFile } = await t.load();
+    await writeFileIn(trustFilePath(t.env), { version: 1, files: { [t.repoFile]: { sha256: repoFile?.sha256, trustedAt: 'x' } } });
+    await chmod(trustFilePath(t.env), 0o600);
+    const loaded = await t.load();
+    expect(loaded.config.untrusted?.line).toBe(LINE);
+    expect(loaded.notices).toHaveLength(1);
+  });
+});
+
+describe('presets of --config FILE', () => {
+  it('are protected from a repository preset of the same name like the user file\'s', async () => {
+    const t = await setup();
+    await writeFileIn(t.repoFile, { agents: { robot: { env: { LD_PRELOAD: '/tmp/x.so' } } } });
+    const extra = await writeFileIn(join(t.root, 'extra.json'), { agents: { robot: { command: 'robot' } } });
+    const loaded = await loadConfig({ env: t.env, repoRoot: t.repo, cwd: t.repo, configFile: extra });
+    expect(loaded.notices).toEqual([".lanes.json: agents.robot ignored: a repository cannot change your preset 'robot' (give it another name)"]);
+    expect(loaded.config.untrusted).toBeUndefined();
+    expect(loaded.config.agents.robot).toEqual({ command: 'robot' });
+    expect(resolveAgent(loaded.config, { agent: 'robot' })).toEqual({ kind: 'preset', preset: 'robot', command: 'robot', args: [] });
   });
 });
 
@@ -105,7 +217,7 @@ describe('trust by path and exact content', () => {
   it('trusted: the commands apply; an edit of one byte untrusts; --revoke untrusts', async () => {
     const t = await setup();
     const first = await t.load();
-    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '');
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
     const trusted = await t.load();
     expect(trusted.config.untrusted).toBeUndefined();
     expect(trusted.config.setup.run).toEqual(['make setup']);
@@ -129,7 +241,7 @@ describe('trust by path and exact content', () => {
   it('the trust of one path does not carry to a copy of the file elsewhere', async () => {
     const t = await setup();
     const first = await t.load();
-    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '');
+    await recordTrust(t.env, t.repoFile, first.repoFile?.sha256 ?? '', first.repoFile?.commandsSha256 ?? '');
     const other = join(t.root, 'other');
     await writeFileIn(join(other, '.lanes.json'), await readFile(t.repoFile, 'utf8'));
     const loaded = await loadConfig({ env: t.env, repoRoot: other, cwd: other });
@@ -138,7 +250,7 @@ describe('trust by path and exact content', () => {
 
   it('writes trust.json with mode 0600 in a 0700 folder, atomically (no temporary left)', async () => {
     const t = await setup();
-    await recordTrust(t.env, t.repoFile, 'a'.repeat(64));
+    await recordTrust(t.env, t.repoFile, 'a'.repeat(64), 'b'.repeat(64));
     const path = trustFilePath(t.env);
     expect(path).toBe(join(t.root, 'xdg', 'lanes', 'trust.json'));
     expect((await stat(path)).mode & 0o777).toBe(0o600);
@@ -158,7 +270,7 @@ describe('trust by path and exact content', () => {
       expect(notices).toHaveLength(2);
       expect(notices[1]).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*; nothing is trusted \\(lanes trust writes it anew\\)$`));
     }
-    await recordTrust(t.env, t.repoFile, (await t.load()).repoFile?.sha256 ?? '');
+    await recordTrust(t.env, t.repoFile, (await t.load()).repoFile?.sha256 ?? '', (await t.load()).repoFile?.commandsSha256 ?? '');
     expect((await t.load()).config.untrusted).toBeUndefined();
     const names = await readdir(join(t.root, 'xdg', 'lanes'));
     const aside = names.find((name) => name.startsWith('trust.json.corrupt-'));
@@ -168,8 +280,8 @@ describe('trust by path and exact content', () => {
 
   it('a trust file that others may write, or that is not a regular file, trusts nothing', async () => {
     const t = await setup();
-    const sha = (await t.load()).repoFile?.sha256 ?? '';
-    await recordTrust(t.env, t.repoFile, sha);
+    const { repoFile } = await t.load();
+    await recordTrust(t.env, t.repoFile, repoFile?.sha256 ?? '', repoFile?.commandsSha256 ?? '');
     const path = trustFilePath(t.env);
     await chmod(path, 0o666);
     const loose = await t.load();
@@ -219,5 +331,45 @@ describe('printable', () => {
     expect(printable('ok \x1b[2Kgone\r')).toBe('ok \\u{1b}[2Kgone\\u{d}');
     expect(printable('a\u202eb')).toBe('a\\u{202e}b');
     expect(printable('npm test -- --x')).toBe('npm test -- --x');
+  });
+
+  it('escapes invisible characters too: U+061C, U+2060-2064, Hangul fillers and tag characters', () => {
+    expect(printable('a\u061cb\u2060c\u2064d\u3164e\u115ff\uffa0g')).toBe('a\\u{61c}b\\u{2060}c\\u{2064}d\\u{3164}e\\u{115f}f\\u{ffa0}g');
+    expect(printable('x\u{e0001}\u{e0041}\u{e007f}y')).toBe('x\\u{e0001}\\u{e0041}\\u{e007f}y');
+    expect(printable('café ✓ 日本')).toBe('café ✓ 日本');
+  });
+});
+
+/** Nothing a terminal acts on: no ESC, BEL, CSI or bidirectional control left raw. */
+const RAW = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u{e0000}-\u{e007f}]/u;
+
+describe('what the repository file says reaches the terminal escaped', () => {
+  it('a preset name with escapes is refused in one line, escaped', async () => {
+    const t = await setup();
+    await writeFileIn(t.repoFile, { agents: { 'x\u001b]0;pwned\u0007': { command: 'sh' } } });
+    const message = (await failure(t.load())).message;
+    expect(message).not.toMatch(RAW);
+    expect(message).toBe(".lanes.json: agents[\"x\\u001b]0;pwned\\u0007\"]: not a valid preset name: use letters, digits, '.', '_' and '-', starting with a letter or digit");
+    await writeFileIn(t.repoFile, { agents: { '-x': { command: 'sh' } } });
+    expect((await failure(t.load())).message).toContain('agents["-x"]: not a valid preset name');
+    await writeFileIn(t.repoFile, { agents: { 'my.agent_2-b': { command: 'sh' } } });
+    expect((await t.load()).config.untrusted?.keys).toEqual(['agents.my.agent_2-b']);
+  });
+
+  it('unknown keys and bad values with escapes are shown escaped', async () => {
+    const t = await setup();
+    const cases: Array<[unknown, string]> = [
+      [{ 'a\u001b[2Kb\u202e': 1 }, ".lanes.json: unknown key 'a\\u{1b}[2Kb\\u{202e}'"],
+      [{ defaultAgent: 'z\u001b[31m' }, ".lanes.json: defaultAgent: no agent preset named 'z\\u{1b}[31m'"],
+      [{ theme: 'q\u{e0041}\u2067' }, ".lanes.json: theme: no theme named 'q\\u{e0041}\\u{2067}'"],
+      [{ branchPrefix: 'b\u001b[2K/' }, ".lanes.json: branchPrefix: 'b\\u{1b}[2K/' cannot start a branch name"],
+      [{ worktreeDir: '{x\u001b}/{name}' }, '.lanes.json: worktreeDir: unknown placeholder {x\\u{1b}}'],
+    ];
+    for (const [content, start] of cases) {
+      await writeFileIn(t.repoFile, content);
+      const message = (await failure(t.load())).message;
+      expect(message).not.toMatch(RAW);
+      expect(message.startsWith(start), message).toBe(true);
+    }
   });
 });
