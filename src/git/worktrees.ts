@@ -1,5 +1,5 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runGit, GitError, splitZ } from './exec.js';
 import type { Repo } from './repo.js';
@@ -126,9 +126,43 @@ export const removeUnfinishedAdmin = async (repo: Repo, path: string, withSuffix
     if (!name.startsWith(base) || !(withSuffixes ? /^\d*$/ : /^$/).test(name.slice(base.length))) continue;
     const folder = join(admin, name);
     const contents = await readdir(folder).catch(() => undefined);
-    if (contents === undefined || contents.some((entry) => entry !== 'locked')) continue;
+    // Killed while it wrote `gitdir`, the file is there but empty: git lists nothing for it either.
+    const emptyGitdir = contents?.includes('gitdir') === true && (await readFile(join(folder, 'gitdir'), 'utf8').catch(() => 'unreadable')).trim() === '';
+    if (contents === undefined || contents.some((entry) => entry !== 'locked' && !(entry === 'gitdir' && emptyGitdir))) continue;
     const lock = contents.includes('locked') ? (await readFile(join(folder, 'locked'), 'utf8').catch(() => undefined))?.trim() : '';
     if (lock === '' || lock === 'initializing') await rm(folder, { recursive: true, force: true });
+  }
+};
+
+/**
+ * `git worktree add` writes `locked` ("initializing"), `gitdir`, the worktree's `.git` file,
+ * `commondir`, then `HEAD` (the null commit until checkout). Killed while it wrote `commondir`, every
+ * `git worktree list` of the repository fails ("failed to read worktrees/x/commondir"); killed
+ * before `HEAD`, git refuses to remove the worktree ("is not a .git file"). For the worktree at
+ * `path` that lanes was adding, such a folder gets the files git would have written next (`../..`,
+ * the null commit), so it is listed (locked "initializing") and can be rolled back. Touches
+ * nothing else.
+ */
+export const completeUnfinishedAdmin = async (repo: Repo, path: string): Promise<void> => {
+  const admin = join(repo.commonDir, 'worktrees');
+  const base = basename(path);
+  for (const name of await readdir(admin).catch(() => [] as string[])) {
+    if (!name.startsWith(base) || !/^\d*$/.test(name.slice(base.length))) continue;
+    const folder = join(admin, name);
+    const lock = (await readFile(join(folder, 'locked'), 'utf8').catch(() => undefined))?.trim();
+    const gitdir = (await readFile(join(folder, 'gitdir'), 'utf8').catch(() => undefined))?.trim();
+    if (lock !== 'initializing' || gitdir === undefined || gitdir === '') continue;
+    const named = await realpath(dirname(gitdir)).catch(() => dirname(gitdir));
+    if (named !== (await realpath(path).catch(() => path))) continue;
+    // Only once git wrote the worktree's own `.git` file naming this folder: earlier states are
+    // rolled back as they are (removeUnfinishedAdmin, worktree remove -f -f).
+    const link = (await readFile(join(path, '.git'), 'utf8').catch(() => ''))
+      .trim()
+      .replace(/^gitdir: /, '');
+    if (link === '' || (await realpath(link).catch(() => link)) !== (await realpath(folder).catch(() => folder))) continue;
+    const isEmpty = async (file: string): Promise<boolean> => ((await readFile(join(folder, file), 'utf8').catch(() => '')).trim() === '');
+    if (await isEmpty('commondir')) await writeFile(join(folder, 'commondir'), '../..\n');
+    if (await isEmpty('HEAD')) await writeFile(join(folder, 'HEAD'), `${'0'.repeat(40)}\n`);
   }
 };
 

@@ -197,7 +197,8 @@ describe('F2: a lane creation killed half-way, then recovered', () => {
     // git and its filter die with the group a moment later; a real restart comes after that.
     await waitFor(async () => (await processesInside(path)).length === 0, 5_000, 'the killed git processes to end');
     // Killed before git wrote the entry's gitdir, the entry is not listed, only its lock is there.
-    const isListed = (await gitIn(t.dir, ['worktree', 'list', '--porcelain'])).includes('locked initializing');
+    // Killed while it wrote `commondir`, every listing fails (recovered below all the same).
+    const isListed = (await gitIn(t.dir, ['worktree', 'list', '--porcelain']).catch(() => '')).includes('locked initializing');
     expect(isListed || readFileSync(locked, 'utf8').trim() === 'initializing').toBe(true);
 
     expect(await recoverTeardowns(repo, store)).toEqual(['rolled back the interrupted creation of lane slowlane']);
@@ -207,6 +208,31 @@ describe('F2: a lane creation killed half-way, then recovered', () => {
     expect(await refExists(t.dir, 'refs/heads/lanes/slowlane')).toBe(false);
     expect(await rig.journal()).toEqual([]);
     await gitIn(t.dir, ['config', '--unset', 'filter.slow.smudge']);
+    await assertNothingLost(before, t.dir);
+  });
+
+  it('killed while git wrote the entry\'s commondir (every worktree listing fails): recovered, nothing else touched', async () => {
+    rig = await makeRig();
+    const { t, repo, store, config } = rig;
+    const before = await captureOracle(t.dir);
+    expect((await runOp({ op: 'create', name: 'cut' }, 'create:worktree-add').done).signal).toBe('SIGKILL');
+    // What git leaves when killed after `gitdir` and the worktree's `.git` file, while `commondir`
+    // was still empty: `git worktree list` then fails for the whole repository.
+    const path = defaultWorktreePath(repo, config, 'cut');
+    const admin = join(repo.commonDir, 'worktrees', 'cut');
+    await mkdir(admin, { recursive: true });
+    await mkdir(path, { recursive: true });
+    await writeFile(join(admin, 'locked'), 'initializing\n');
+    await writeFile(join(admin, 'gitdir'), `${join(path, '.git')}\n`);
+    await writeFile(join(path, '.git'), `gitdir: ${admin}\n`);
+    await writeFile(join(admin, 'commondir'), '');
+    await expect(gitIn(t.dir, ['worktree', 'list', '--porcelain'])).rejects.toThrow(/commondir/);
+
+    expect(await recoverTeardowns(repo, store)).toEqual(['rolled back the interrupted creation of lane cut']);
+    expect(existsSync(admin)).toBe(false);
+    expect(existsSync(path)).toBe(false);
+    expect(await gitIn(t.dir, ['worktree', 'list', '--porcelain'])).not.toContain('cut');
+    expect(await refExists(t.dir, 'refs/heads/lanes/cut')).toBe(false);
     await assertNothingLost(before, t.dir);
   });
 
@@ -223,6 +249,10 @@ describe('F2: a lane creation killed half-way, then recovered', () => {
     await mkdir(folders('early1'), { recursive: true });
     await mkdir(folders('early2'), { recursive: true });
     await writeFile(join(folders('early2'), 'locked'), '');
+    // Killed while it wrote `gitdir`: there, but empty.
+    await mkdir(folders('early5'), { recursive: true });
+    await writeFile(join(folders('early5'), 'locked'), 'initializing\n');
+    await writeFile(join(folders('early5'), 'gitdir'), '');
     // Left alone: a user's lock with a reason, another name, and an entry git wrote a gitdir for.
     await mkdir(folders('early3'), { recursive: true });
     await writeFile(join(folders('early3'), 'locked'), 'on a USB disk\n');
@@ -233,7 +263,7 @@ describe('F2: a lane creation killed half-way, then recovered', () => {
     await writeFile(join(folders('early4'), 'gitdir'), '/somewhere/.git\n');
 
     expect(await recoverTeardowns(repo, store)).toEqual(['rolled back the interrupted creation of lane early']);
-    for (const name of ['early', 'early1', 'early2']) expect(existsSync(folders(name)), name).toBe(false);
+    for (const name of ['early', 'early1', 'early2', 'early5']) expect(existsSync(folders(name)), name).toBe(false);
     for (const name of ['early3', 'earlybird', 'early4']) expect(existsSync(folders(name)), name).toBe(true);
     expect(await refExists(t.dir, 'refs/heads/lanes/early')).toBe(false);
     for (const name of ['early3', 'earlybird', 'early4']) await rm(folders(name), { recursive: true });

@@ -5,7 +5,7 @@ import { runGit } from '../exec.js';
 import type { Journal, JournalEntry } from '../journal.js';
 import type { Repo } from '../repo.js';
 import type { StateStore } from '../state.js';
-import { listWorktrees, removeUnfinishedAdmin } from '../worktrees.js';
+import { completeUnfinishedAdmin, listWorktrees, removeUnfinishedAdmin } from '../worktrees.js';
 import { withFileLock } from '../file-lock.js';
 import { CREATE_LOCK } from '../lane-create.js';
 import { stateDir } from '../paths.js';
@@ -75,6 +75,8 @@ export const recoverCreate = async (repo: Repo, store: StateStore, journal: Jour
   }
 
   const ref = `refs/heads/${branch}`;
+  // Killed while git wrote the entry's commondir: no listing of the repository works until it is there.
+  await completeUnfinishedAdmin(repo, path);
   let registered;
   for (const candidate of (await listWorktrees(repo)).slice(1)) if (await samePath(candidate.path, path)) registered = candidate;
 
