@@ -1,7 +1,7 @@
-import { constants } from 'node:fs';
-import { lstat, open, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { LanesError } from '../core/errors.js';
+import { readRegularBytes } from '../git/regular-file.js';
 
 const errorCode = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
@@ -76,30 +76,16 @@ export const readRegularFile = async (
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new LanesError(`${label}: cannot read (${code ?? String(error)})`, { cause: error });
   }
-  // Checked again on the open file: it may have been swapped since. O_NONBLOCK keeps a pipe put
-  // there meanwhile from blocking the open; O_NOFOLLOW refuses a link put there meanwhile.
-  let handle;
+  // Checked again on the open file (git/regular-file.ts): it may have been swapped since; a pipe
+  // put there meanwhile does not block the open, a link put there meanwhile is refused.
+  let read;
   try {
-    handle = await open(target, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    read = await readRegularBytes(target, maxBytes);
   } catch (error) {
-    const code = errorCode(error);
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') throw refuse('a symbolic link');
-    throw new LanesError(`${label}: cannot read (${code ?? String(error)})`, { cause: error });
+    throw new LanesError(`${label}: cannot read (${errorCode(error) ?? String(error)})`, { cause: error });
   }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw refuse(kindOf(info));
-    const buffer = Buffer.alloc(maxBytes + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length > maxBytes) throw refuse(`larger than ${maxBytes} bytes`);
-    }
-    return buffer.subarray(0, length);
-  } finally {
-    await handle.close();
-  }
+  if (read.kind === 'absent') return undefined;
+  if (read.kind === 'too-large') throw refuse(`larger than ${maxBytes} bytes`);
+  if (read.kind === 'other') throw refuse(read.info.isSymbolicLink() ? 'a symbolic link' : kindOf(read.info));
+  return read.bytes;
 };

@@ -23,12 +23,15 @@ const describe = (info: Stats): string => {
  */
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
+/** What reading a file's bytes found; `too-large` when it holds more than the limit given. */
+export type RegularBytes = { kind: 'file'; bytes: Buffer } | { kind: 'absent' } | { kind: 'other'; info: Stats; what: string } | { kind: 'too-large' };
+
 /**
- * Read a file lanes keeps in its state folder (state, locks, journal entries) only when it is a
- * regular file. Anything else (a FIFO, a socket, a folder, a symlink, a device) is reported as
- * `other` without being read or waited on. Other errors (permissions, I/O) are thrown.
+ * The bytes of `path` only when it is a regular file, opened without following a symlink and
+ * without waiting for a writer, checked on the open file (it may have been swapped since any
+ * earlier look), and read only up to `maxBytes`. Other errors (permissions, I/O) are thrown.
  */
-export const readRegularFile = async (path: string): Promise<RegularRead> => {
+export const readRegularBytes = async (path: string, maxBytes = Number.POSITIVE_INFINITY): Promise<RegularBytes> => {
   let handle;
   try {
     handle = await open(path, READ_FLAGS);
@@ -38,15 +41,36 @@ export const readRegularFile = async (path: string): Promise<RegularRead> => {
     // ELOOP: a symlink (O_NOFOLLOW); ENXIO: a socket; EISDIR on some systems for a folder.
     if (code === 'ELOOP' || code === 'ENXIO' || code === 'EISDIR') {
       const info = await lstat(path).catch(() => undefined);
-      return info ? { kind: 'other', what: describe(info) } : { kind: 'absent' };
+      return info ? { kind: 'other', info, what: describe(info) } : { kind: 'absent' };
     }
     throw error;
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) return { kind: 'other', what: describe(info) };
-    return { kind: 'file', text: await handle.readFile('utf8') };
+    if (!info.isFile()) return { kind: 'other', info, what: describe(info) };
+    if (!Number.isFinite(maxBytes)) return { kind: 'file', bytes: await handle.readFile() };
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > maxBytes) return { kind: 'too-large' };
+    }
+    return { kind: 'file', bytes: buffer.subarray(0, length) };
   } finally {
     await handle.close();
   }
+};
+
+/**
+ * Read a file lanes keeps in its state folder (state, locks, journal entries) only when it is a
+ * regular file. Anything else (a FIFO, a socket, a folder, a symlink, a device) is reported as
+ * `other` without being read or waited on. Other errors (permissions, I/O) are thrown.
+ */
+export const readRegularFile = async (path: string): Promise<RegularRead> => {
+  const read = await readRegularBytes(path);
+  if (read.kind === 'file') return { kind: 'file', text: read.bytes.toString('utf8') };
+  if (read.kind === 'other') return { kind: 'other', what: read.what };
+  return { kind: 'absent' };
 };
