@@ -38,7 +38,7 @@ const isGone = (state: string): boolean => state === 'Z' || state === 'X' || sta
  * Every process with its parent, group, session, start time and (Linux) working directory; with a
  * `marker` (`NAME=value`), whether its environment holds it.
  */
-const scan = async (marker?: string): Promise<ProcessInfo[]> => {
+const scan = async (marker?: string, marked = new Map<string, boolean>()): Promise<ProcessInfo[]> => {
   if (!hasProc()) {
     const { stdout } = await run('ps', ['-A', '-o', 'pid=,ppid=,pgid=,stat='], { maxBuffer: 16 * 1024 * 1024 });
     return stdout.split('\n').flatMap((line) => {
@@ -55,8 +55,14 @@ const scan = async (marker?: string): Promise<ProcessInfo[]> => {
       const stat = await readProcessStat(Number(name));
       if (!stat) return undefined;
       const cwd = await readlink(`/proc/${name}/cwd`).catch(() => undefined);
-      const hasMarker = marker !== undefined && (await hasEnvironment(stat.pid, marker));
-      return { pid: stat.pid, ppid: stat.ppid, pgrp: stat.pgrp, session: stat.session, startTime: stat.startTime, state: stat.state, cwd, hasMarker };
+      // Each process's environment is read once per kill (by pid and start time), not at every rescan.
+      const key = `${stat.pid}:${stat.startTime}`;
+      let hasMarker = marker !== undefined && marked.get(key);
+      if (marker !== undefined && hasMarker === undefined) {
+        hasMarker = await hasEnvironment(stat.pid, marker);
+        marked.set(key, hasMarker);
+      }
+      return { pid: stat.pid, ppid: stat.ppid, pgrp: stat.pgrp, session: stat.session, startTime: stat.startTime, state: stat.state, cwd, hasMarker: hasMarker === true };
     }),
   );
   return infos.filter((info): info is ProcessInfo => info !== undefined);
@@ -175,7 +181,8 @@ export interface KillResult {
 export const killLaneProcesses = async (input: KillInput): Promise<KillResult> => {
   const graceMs = input.graceMs ?? DEFAULT_GRACE_MS;
   const roots = input.provenWorktree === undefined ? [] : await rootsOf(input.provenWorktree);
-  const scanLane = (): Promise<ProcessInfo[]> => scan(input.marker);
+  const marked = new Map<string, boolean>();
+  const scanLane = (): Promise<ProcessInfo[]> => scan(input.marker, marked);
   const known = new Map<number, number>();
   const liveKnown = (table: readonly ProcessInfo[]): number[] =>
     table.filter((info) => known.get(info.pid) === info.startTime && !isGone(info.state)).map((info) => info.pid);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { runGit } from '../exec.js';
@@ -217,8 +217,9 @@ const ADMIN_RETRY_MS = 100;
  * gone, nothing more can be lost — until git succeeds or the tries run out.
  */
 const removeUntilGone = async (repo: Repo, path: string): Promise<Awaited<ReturnType<typeof removeWorktree>>> => {
+  const isGone = (): Promise<boolean> => lstat(path).then(() => false, () => true);
   let removed = await removeWorktree(repo, path, true);
-  for (let attempt = 0; !removed.ok && attempt < ADMIN_RETRIES && !existsSync(path); attempt++) {
+  for (let attempt = 0; !removed.ok && attempt < ADMIN_RETRIES && (await isGone()); attempt++) {
     await new Promise((done) => setTimeout(done, ADMIN_RETRY_MS));
     removed = await removeWorktree(repo, path, true);
   }
