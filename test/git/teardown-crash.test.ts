@@ -8,6 +8,7 @@ import { defaultWorktreePath } from '../../src/git/lane-create.js';
 import { listArchives, processesInside, recoverTeardowns } from '../../src/git/teardown/index.js';
 import { readProcessStat } from '../../src/term/process-tree.js';
 import { ensureBuilt } from '../helpers/built.js';
+import { killSpawnedGroups } from '../helpers/spawned.js';
 import { assertNothingLost, captureOracle } from '../helpers/nothing-lost.js';
 import { commitIn, makeRig, refExists, type Rig } from '../helpers/teardown-rig.js';
 import { gitIn, writeFiles } from '../helpers/temp-repo.js';
@@ -16,17 +17,10 @@ import { waitFor } from '../helpers/wait-for.js';
 const LANES_OP = fileURLToPath(new URL('../helpers/agents/lanes-op.mjs', import.meta.url));
 
 let rig: Rig | undefined;
-let spawned: ChildProcess[] = [];
+const spawned: ChildProcess[] = [];
 beforeAll(() => ensureBuilt(), 120_000);
 afterEach(async () => {
-  for (const child of spawned) {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-  }
-  spawned = [];
+  killSpawnedGroups(spawned);
   await rig?.t.cleanup();
   rig = undefined;
 });

@@ -9,6 +9,7 @@ import { forgetLane } from '../../src/git/teardown/remove.js';
 import { recoverTeardowns, teardownLane } from '../../src/git/teardown/index.js';
 import { readProcessStat } from '../../src/term/process-tree.js';
 import { ensureBuilt } from '../helpers/built.js';
+import { killSpawnedGroups } from '../helpers/spawned.js';
 import { assertNothingLost, captureOracle } from '../helpers/nothing-lost.js';
 import { isolatedEnv, runLanes } from '../helpers/run-cli.js';
 import { makeRig, refExists, type Rig } from '../helpers/teardown-rig.js';
@@ -18,18 +19,11 @@ import { waitFor } from '../helpers/wait-for.js';
 const LANES_OP = fileURLToPath(new URL('../helpers/agents/lanes-op.mjs', import.meta.url));
 
 let rig: Rig | undefined;
-let spawned: ChildProcess[] = [];
+const spawned: ChildProcess[] = [];
 const homes: string[] = [];
 beforeAll(() => ensureBuilt(), 120_000);
 afterEach(async () => {
-  for (const child of spawned) {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-  }
-  spawned = [];
+  killSpawnedGroups(spawned);
   await rig?.t.cleanup();
   rig = undefined;
   for (const home of homes.splice(0)) await rm(home, { recursive: true, force: true });
