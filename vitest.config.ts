@@ -11,5 +11,7 @@ export default defineConfig({
     // End-to-end tests each drive a full lanes process; running them all at once on two
     // cores makes their screen waits flaky, so files run with limited parallelism.
     maxWorkers: 2,
+    // Every lanes host a test started ends with the run (see the helper).
+    globalSetup: ['test/helpers/global-teardown.ts'],
   },
 });

@@ -1,16 +1,16 @@
 import { access } from 'node:fs/promises';
 import { isAlive } from '../git/file-lock.js';
 import type { Config } from '../config/schema.js';
-import { agentLaunch } from '../config/agent.js';
+import { keyLabel } from '../core/keymap.js';
 import { keepKnownFacts, type LaneRecord } from '../core/lane.js';
 import type { LaneDiff } from '../core/patch.js';
-import { deriveStatus, isAgentOutput, nextStatusChange } from '../core/status.js';
+import { deriveStatus, isAgentOutput, nextStatusChange, STARTING_GRACE_MS } from '../core/status.js';
 import { compilePatterns, refineStatus, screenTail, type StatusPatterns } from '../core/status-patterns.js';
 import type { StateStore } from '../git/state.js';
 import type { Repo } from '../git/repo.js';
-import type { TerminalEvent, TerminalHost } from '../term/types.js';
+import type { TerminalEvent, TerminalHost, TerminalInfo } from '../term/types.js';
 import type { Compositor } from '../ui/compositor.js';
-import { agentEnv } from './agent-env.js';
+import { HEADLESS_SIZE, isPromptInArgs, laneSpawnRequest } from './launch.js';
 import type { TrustOffer } from './trust-flow.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { Painter } from './painter.js';
@@ -19,10 +19,6 @@ import { resumeAll } from './pause.js';
 import { paneSizeFor, selectLayout } from './selectors.js';
 import { newLaneView, notify, patchLane, patchLanes, type AppStore, type LaneView } from './store.js';
 
-/** After the agent's first output, this much quiet means it is ready for a typed first prompt. */
-const PROMPT_QUIET_MS = 800;
-/** A typed prompt is sent after this long even if the agent never goes quiet. */
-const PROMPT_MAX_WAIT_MS = 10_000;
 /**
  * Agents that animate their window title (a spinner) change it many times a second; the pane
  * title shows the latest one once a second, so the chrome (a full Ink render) is not redrawn for each.
@@ -122,15 +118,55 @@ export class Controller {
     }
     await this.checkMissing();
     this.deps.onLanesChanged?.(state.lanes);
+    const notStarted: LaneRuntime[] = [];
     for (const runtime of this.lanes.values()) {
       if (runtime.activity.startedAt === undefined && !runtime.activity.isMissing && !runtime.activity.exit && runtime.activity.failure === undefined) {
         const { setupPid } = runtime.record;
         // Its worktree is still being set up by `lanes new` (or the n dialog): start it when done.
         if (setupPid !== undefined && isAlive(setupPid)) continue;
         if (setupPid !== undefined) notify(this.deps.store, `lane ${runtime.name}: its setup did not finish (the process creating it ended)`, 'warning');
-        this.spawn(runtime);
+        const held = this.deps.host.terminals().find((info) => info.id === runtime.name);
+        if (held) this.adopt(runtime, held);
+        else if (runtime.record.hasStarted === true) notStarted.push(runtime);
+        else this.spawn(runtime);
       }
     }
+    this.reportNotRunning(notStarted);
+  }
+
+  /**
+   * A lane whose agent the host already holds (attached again, or started by `lanes new`): shown
+   * as it is, never started a second time.
+   */
+  private adopt(runtime: LaneRuntime, held: TerminalInfo): void {
+    runtime.size = { cols: held.cols, rows: held.rows };
+    runtime.activity = {
+      ...runtime.activity,
+      // Running for a while already: not `starting`.
+      startedAt: this.now() - STARTING_GRACE_MS,
+      exit: held.exit,
+      failure: held.failure,
+      isPaused: held.isPaused,
+    };
+    if (held.promptDelivered && runtime.record.prompt !== undefined && !runtime.record.promptDelivered) void this.markRecord(runtime.name, { promptDelivered: true });
+    this.updateStatus(runtime);
+    // Its size follows this UI's pane from now on (the latest active client sets it).
+    this.applyLayout();
+  }
+
+  /**
+   * Lanes whose agent ran once and is not in the host: the host ended (stopped, killed, a reboot).
+   * Shown as exited and started again only when asked (R, with the preset's resume arguments).
+   */
+  private reportNotRunning(lanes: LaneRuntime[]): void {
+    if (lanes.length === 0) return;
+    for (const runtime of lanes) {
+      runtime.activity.exit = { code: -1, signal: 0 };
+      this.updateStatus(runtime);
+    }
+    const names = lanes.map((runtime) => runtime.name).join(', ');
+    const key = keyLabel(this.deps.store.getState().keymap, 'restart');
+    notify(this.deps.store, `not running since the lanes host ended: ${names}; ${key} restarts one (resuming its session where the agent can)`, 'warning');
   }
 
   private addLane(record: LaneRecord): void {
@@ -179,32 +215,23 @@ export class Controller {
    */
   spawn(runtime: LaneRuntime, options: { resume?: boolean; isExplicit?: boolean } = {}): boolean {
     const { record } = runtime;
+    const size = this.sizeFor(record.name);
+    const request = laneSpawnRequest(record, { config: this.deps.config, env: this.deps.env, size: size.cols > 0 ? size : HEADLESS_SIZE, resume: options.resume ?? record.hasStarted === true });
     const { untrusted } = this.deps.config;
-    if (untrusted && record.agent.kind === 'preset' && untrusted.agents.includes(record.agent.preset)) {
-      if (!runtime.isHeldBack || options.isExplicit) notify(this.deps.store, `lane ${record.name}: ${untrusted.line}`, 'warning');
+    if (request === undefined) {
+      if (untrusted && (!runtime.isHeldBack || options.isExplicit)) notify(this.deps.store, `lane ${record.name}: ${untrusted.line}`, 'warning');
       runtime.isHeldBack = true;
       return false;
     }
     runtime.isHeldBack = false;
-    const launch = agentLaunch(record.agent, {
-      ...(record.prompt === undefined ? {} : { prompt: record.prompt }),
-      promptDelivered: record.promptDelivered ?? false,
-      resume: options.resume ?? record.hasStarted === true,
-      presets: this.deps.config.agents,
-      env: this.deps.env,
-    });
-    const size = this.sizeFor(record.name);
-    runtime.size = size;
+    runtime.size = { cols: request.cols, rows: request.rows };
     runtime.activity = { ...runtime.activity, startedAt: this.now(), lastOutputAt: undefined, bellAt: undefined, exit: undefined, failure: undefined, isPaused: false };
-    const env = agentEnv(this.deps.env, { ...launch.env, LANES_LANE: record.name, LANES_BRANCH: record.branch, LANES_WORKTREE: record.worktree });
     this.deps.host
-      .spawn({ id: record.name, command: launch.command, args: launch.args, cwd: record.worktree, env, cols: size.cols, rows: size.rows, scrollback: this.deps.config.scrollback })
+      .spawn(request)
       .then(() => {
         if (!record.hasStarted) void this.markRecord(record.name, { hasStarted: true });
-        if (record.prompt !== undefined && !record.promptDelivered) {
-          if (launch.typePrompt !== undefined) this.typePromptWhenReady(runtime, launch.typePrompt);
-          else void this.markRecord(record.name, { promptDelivered: true });
-        }
+        // A prompt passed as an argument went with the start; a typed one is reported by the host.
+        if (isPromptInArgs(record, request)) void this.markRecord(record.name, { promptDelivered: true });
       })
       .catch((error: unknown) => {
         runtime.activity.failure = error instanceof Error ? error.message : String(error);
@@ -218,24 +245,6 @@ export class Controller {
   setConfig(config: Config): void {
     this.deps.config = config;
     this.compiledPatterns.clear();
-  }
-
-  private typePromptWhenReady(runtime: LaneRuntime, prompt: string): void {
-    runtime.pendingPrompt = prompt;
-    const startedAt = this.now();
-    const check = (): void => {
-      if (runtime.pendingPrompt === undefined) return;
-      const { lastOutputAt } = runtime.activity;
-      const quietFor = lastOutputAt === undefined ? 0 : this.now() - lastOutputAt;
-      // A paused agent gets its prompt once it runs again.
-      if (((lastOutputAt !== undefined && quietFor >= PROMPT_QUIET_MS) || this.now() - startedAt >= PROMPT_MAX_WAIT_MS) && !this.deps.host.isPaused(runtime.name)) {
-        runtime.pendingPrompt = undefined;
-        if (this.deps.host.write(runtime.name, `${prompt}\r`)) void this.markRecord(runtime.name, { promptDelivered: true });
-        return;
-      }
-      runtime.after(200, check);
-    };
-    runtime.after(200, check);
   }
 
   /** Record a fact about a lane in the state file (and in its runtime record; see keepKnownFacts). */
@@ -332,6 +341,18 @@ export class Controller {
         runtime.activity.failure = event.reason;
         notify(this.deps.store, `lane ${event.id}: ${event.reason}`, 'error');
         break;
+      case 'prompt':
+        void this.markRecord(event.id, { promptDelivered: true });
+        break;
+      case 'lost': {
+        // The host ended under us: its agents ended with it (the UI says so once, see run-ui).
+        runtime.activity.exit = { code: -1, signal: 0 };
+        runtime.activity.isPaused = false;
+        const state = this.deps.store.getState();
+        if (state.mode === 'type' && state.lanes[state.focus]?.name === event.id) this.deps.store.setState({ mode: 'navigate' });
+        this.frames.request();
+        break;
+      }
     }
     this.updateStatus(runtime);
   }
@@ -422,24 +443,31 @@ export class Controller {
   scroll(name: string, delta: number): void {
     const view = this.deps.store.getState().lanes.find((l) => l.name === name);
     if (!view) return;
-    const history = this.deps.host.frame(name, 0)?.historyRows ?? 0;
+    const history = this.deps.host.frame(name, view.scrollOffset)?.historyRows ?? 0;
     const offset = Math.max(0, Math.min(history, view.scrollOffset + delta));
     patchLane(this.deps.store, name, { scrollOffset: offset });
     this.frames.request();
   }
 
-  /** Set by the UI launcher: what confirming the quit dialog does. */
-  onQuit: (() => Promise<void>) | undefined;
+  /** Set by the UI launcher: what confirming the quit dialog does (detach, or end every agent). */
+  onQuit: ((options?: { endAgents?: boolean }) => Promise<void>) | undefined;
 
-  /** End every agent; worktrees and branches stay. */
-  async shutdown(): Promise<void> {
+  /**
+   * Leave: detach from the host (agents go on), or with `endAgents` end every agent and the host.
+   * Worktrees and branches stay either way.
+   */
+  async shutdown(options: { endAgents?: boolean } = {}): Promise<void> {
     this.deps.store.setState({ isQuitting: true });
     if (this.titleTimer) clearTimeout(this.titleTimer);
     this.frames.dispose();
     this.subscription?.dispose();
     this.unsubscribeStore?.();
     for (const runtime of this.lanes.values()) runtime.dispose();
-    // Quitting never leaves a process stopped (the host's kill resumes too; this is the first line).
+    if (!options.endAgents) {
+      await this.deps.host.detach();
+      return;
+    }
+    // Ending never leaves a process stopped (the host's kill resumes too; this is the first line).
     await resumeAll(this.deps.host);
     await this.deps.host.dispose();
   }

@@ -149,6 +149,7 @@ export class InputRouter {
     }
     if (overlay.kind === 'confirm-quit') {
       if (event.name === 'y' || event.name === 'Y' || event.name === 'enter') void this.controller.onQuit?.();
+      else if (event.name === 'e' || event.name === 'E') void this.controller.onQuit?.({ endAgents: true });
       else if (event.name === 'n' || event.name === 'N' || event.name === 'escape' || event.name === 'q') store.setState({ overlay: undefined });
     }
   }

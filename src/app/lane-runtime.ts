@@ -10,8 +10,6 @@ export class LaneRuntime {
   activity: LaneActivity = emptyActivity();
   /** Current terminal size of the agent. */
   size: { cols: number; rows: number } | undefined;
-  /** A prompt to type once the agent is ready (presets whose prompt mode is `type`). */
-  pendingPrompt: string | undefined;
   /** The previous derived status kind, to notice busy → waiting. */
   lastStatusKind: string | undefined;
   /** Its agent is a preset of the untrusted repository file: not started until that file is trusted. */

@@ -36,6 +36,7 @@ export class Painter {
   /** The frame to draw for a lane: the last one while the agent is mid synchronized update. */
   private frameFor(name: string, scrollOffset: number): ScreenFrame | undefined {
     const now = this.deps.now();
+    this.deps.host.view(name, scrollOffset);
     if (scrollOffset === 0 && this.deps.host.modes(name)?.isSynchronizedOutput && this.lastFrames.has(name)) {
       const since = this.syncSince.get(name) ?? now;
       if (!this.syncSince.has(name)) {

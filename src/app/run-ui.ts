@@ -1,8 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { loadTheme, themesDirectory } from '../config/theme.js';
-import { createLocalHost } from '../host/local-host.js';
-import { serveProcessTrees, type TreeService } from '../host/tree-query.js';
+import { attachHost } from './host-link.js';
 import type { TerminalHost } from '../term/types.js';
 import { mountChrome } from '../ui/chrome.js';
 import { Compositor } from '../ui/compositor.js';
@@ -18,6 +17,7 @@ import { createTty, type Tty } from './tty.js';
 import { recordTrust } from '../config/trust.js';
 import { openTrust, type TrustOffer } from './trust-flow.js';
 import { onLauncherGone } from './launcher-link.js';
+import { keyLabel } from '../core/keymap.js';
 
 /** State-file changes from `lanes new` are picked up after this much quiet (well under a second). */
 const STATE_DEBOUNCE_MS = 100;
@@ -47,10 +47,16 @@ export const runUi = async (options: UiOptions): Promise<number> => {
   // Everything that can refuse runs before the screen changes, so a refusal is one plain line.
   await mkdir(context.stateStore.dir, { recursive: true });
   const load = await context.stateStore.load();
+  // The host is reached (or started) before the screen changes: a host of another version, or a
+  // runtime folder that is not private, is one plain line.
+  const host = options.host ?? (await attachHost(context));
   const tty: Tty = createTty(options.stdin ?? process.stdin, options.stdout ?? process.stdout);
   const store = createAppStore({ repoName: context.repo.name, base: context.base.branch, keymap: context.keymap, theme, size: tty.size() });
   const compositor = new Compositor(tty.stdout);
-  const host = options.host ?? createLocalHost();
+  if ('onLost' in host) {
+    (host as { onLost: (reason: string) => void }).onLost = (reason) =>
+      notify(store, `the lanes host is gone (${reason}): its agents ended with it; worktrees and branches are kept, ${keyLabel(context.keymap, 'restart')} restarts an agent`, 'error');
+  }
   // Ink renders its first frame while mounting, before the controller exists to schedule paints.
   let requestPaint = (): void => undefined;
   const chrome = mountChrome(
@@ -113,9 +119,8 @@ export const runUi = async (options: UiOptions): Promise<number> => {
   let stateTimer: NodeJS.Timeout | undefined;
   let isClosing = false;
   let missingTimer: NodeJS.Timeout | undefined;
-  let trees: TreeService | undefined;
 
-  const close = async (code: number): Promise<void> => {
+  const close = async (code: number, leave: { endAgents?: boolean } = {}): Promise<void> => {
     if (isClosing) return;
     isClosing = true;
     if (missingTimer) clearInterval(missingTimer);
@@ -133,7 +138,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     process.off('unhandledRejection', onCrash);
     unlinkLauncher();
     try {
-      await Promise.all([ctl.shutdown(), overlaps.dispose(), trees?.close()]);
+      await Promise.all([ctl.shutdown(leave), overlaps.dispose()]);
     } finally {
       chrome.unmount();
       tty.restore();
@@ -141,7 +146,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
       resolveExit(code);
     }
   };
-  ctl.onQuit = () => close(0);
+  ctl.onQuit = (leave) => close(0, leave ?? {});
 
   const onData = (chunk: string | Buffer): void => router.feed(chunk.toString());
   const onResize = (): void => {
@@ -172,7 +177,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
   };
 
   // The launcher was killed (kill -9): the shell has the terminal back. Give it back in the state
-  // the user left it first, then end the agents and resume what was paused, as on SIGHUP.
+  // the user left it first, then detach, as on SIGHUP (the agents go on in the host).
   const unlinkLauncher = onLauncherGone(() => {
     tty.restore();
     void close(129);
@@ -215,16 +220,12 @@ export const runUi = async (options: UiOptions): Promise<number> => {
       if (!isClosing) void ctl.checkMissing();
     }, MISSING_CHECK_MS);
     missingTimer.unref();
-    // `lanes rm` from a shell asks for a lane's process tree here (descendants that left the worktree).
-    trees = await serveProcessTrees(context.repo.commonDir, (lane) => host.processTree(lane)).catch(() => undefined);
-    if (trees === undefined) notify(store, 'no private runtime folder for lanes: lanes rm from a shell ends only what works in the worktree', 'warning');
-    if (isClosing) void trees?.close();
-
     // Operations a crash interrupted are finished or rolled back before anything else.
     const recovered = [
       ...(await recoverInterrupted(context)),
-      // Before any agent starts: what still runs in a lane is not ours (reported, never ended).
-      ...(await leftoverLines((await context.stateStore.load()).state.lanes).catch(() => [])),
+      // Before any agent starts: what still runs in a lane the host does not hold is not ours
+      // (an agent's tree a killed host left behind): reported, never ended.
+      ...(await leftoverLines((await context.stateStore.load()).state.lanes.filter((lane) => !host.terminals().some((t) => t.id === lane.name))).catch(() => [])),
     ];
     if (recovered.length > 0) notify(store, recovered.join('; '), 'warning');
     if (load.recoveredFrom) notify(store, `lanes state was unreadable; backed up to ${load.recoveredFrom} and rebuilt from git`, 'warning');

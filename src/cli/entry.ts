@@ -3,7 +3,6 @@ import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { linkLauncher } from '../app/launcher-link.js';
 import { RESTORE_SEQUENCE } from '../app/tty.js';
-import { removeUiSockets } from '../host/tree-query.js';
 import { systemErrorLine } from '../core/errors.js';
 import { PAUSE_LEDGER_ENV, claimLedgerPath, ledgerDirs, ledgerPath, thawLedger, thawOrphanedLedgers } from '../term/pause-ledger.js';
 
@@ -69,14 +68,13 @@ const launch = async (argv: string[]): Promise<number> => {
       // After a clean exit the UI has resumed everything and the ledger is gone; otherwise the
       // processes it stopped get SIGCONT (each checked to be the same process).
       const resumed = dir === undefined || child.pid === undefined ? 0 : await thawLedger(ledgerPath(dir, process.pid, child.pid));
-      if (child.pid !== undefined) await removeUiSockets(dirs, child.pid);
       const thawed = resumed > 0 ? `; ${resumed} paused process${resumed === 1 ? ' was' : 'es were'} resumed` : '';
       if (signal === null) {
         if (resumed > 0) process.stderr.write(`lanes: the UI ended with code ${code ?? 1}${thawed}\n`);
         resolve(code ?? 1);
         return;
       }
-      process.stderr.write(`lanes: the UI was ended by ${signal}; the agents it ran ended with it${thawed}; worktrees and branches are kept\n`);
+      process.stderr.write(`lanes: the UI was ended by ${signal}; its agents keep running in the lanes host${thawed}: run lanes to attach again\n`);
       resolve(128 + (constants.signals[signal] ?? 15));
     };
     child.on('exit', (code, signal) => void ended(code, signal));

@@ -1,6 +1,8 @@
 import { access } from 'node:fs/promises';
 import { loadContext } from '../app/context.js';
 import { readUiStatus } from '../app/ui-status.js';
+import { runningHost } from '../app/host-link.js';
+import type { TerminalInfo } from '../protocol/messages.js';
 import { readLaneOverlaps } from '../app/lane-overlaps.js';
 import { aheadBehind, branchTip, sharesHistory, unrelatedHistory } from '../git/lane-info.js';
 import { listArchives } from '../git/teardown/index.js';
@@ -25,7 +27,21 @@ export interface LaneJson {
   overlaps: string[];
   conflict: string[];
   outOfScope: string[];
+  /** The agent's pid while the host runs it, else null. */
+  pid: number | null;
 }
+
+/**
+ * A lane's status without a UI: what the host says of its agent (running, paused, exited with its
+ * code, failed), or `stopped` when the host holds none.
+ */
+const hostStatus = (info: TerminalInfo | undefined): string => {
+  if (!info) return 'stopped';
+  if (info.state === 'running') return info.isPaused ? 'paused' : 'running';
+  if (info.state === 'failed') return `failed (${info.failure ?? 'unknown'})`;
+  if (info.state === 'exited') return info.exit?.signal ? `exited (signal ${info.exit.signal})` : `exited (${info.exit?.code ?? '?'})`;
+  return 'starting';
+};
 
 /** `lanes ls [--json]`. */
 export const runLs = async (global: GlobalOptions, options: { json?: boolean; archived?: boolean }, cwd = process.cwd()): Promise<number> => {
@@ -40,6 +56,9 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean; ar
   const { state, recoveredFrom } = await context.stateStore.load();
   if (recoveredFrom) process.stderr.write(`lanes: warning: the state file was unreadable; backed up to ${recoveredFrom} and rebuilt from git\n`);
   const ui = await readUiStatus(context.stateStore.dir);
+  const host = await runningHost(context).catch(() => undefined);
+  const held = host?.welcome.terminals ?? [];
+  await host?.close();
   const { touched, overlaps, outOfScope } = await readLaneOverlaps(context.repo.mainWorktree, state.lanes);
   const halfMade = await halfMadeWorktrees(context.repo);
   const isHalfMade = (path: string): boolean => halfMade.some(({ entry }) => entry.path === path);
@@ -63,7 +82,7 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean; ar
         agent: lane.agent.kind === 'preset' ? lane.agent.preset : lane.agent.cmd,
         base: lane.base,
         forkPoint: lane.forkPoint,
-        status: !exists ? 'missing' : isHalfMade(lane.worktree) ? 'incomplete' : (ui?.statuses[lane.name] ?? 'stopped'),
+        status: !exists ? 'missing' : isHalfMade(lane.worktree) ? 'incomplete' : (ui?.statuses[lane.name] ?? hostStatus(held.find((t) => t.id === lane.name))),
         ready: lane.ready,
         // Merged: its last merge took the branch as it is now (no work added since).
         merged: lane.merged !== undefined && lane.merged.tip === tip,
@@ -74,6 +93,7 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean; ar
         overlaps: mine.map((o) => o.path),
         conflict: [...new Set([...(lane.conflict ?? []), ...mine.filter((o) => o.conflict === true).map((o) => o.path)])].sort(),
         outOfScope: outOfScope.get(lane.name) ?? [],
+        pid: held.find((t) => t.id === lane.name && t.state === 'running')?.pid ?? null,
       };
     }),
   );
@@ -88,8 +108,8 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean; ar
     return 0;
   }
   const table = [
-    ['NAME', 'STATUS', 'BRANCH', 'AGENT', '↑AHEAD ↓BEHIND', 'DIRTY', 'OVERLAPS', 'WORKTREE'],
-    ...json.map((l) => [l.name, l.status, l.branch, l.agent, `↑${l.ahead} ↓${l.behind}`, String(l.dirty), String(l.overlaps.length), l.worktree]),
+    ['NAME', 'STATUS', 'PID', 'BRANCH', 'AGENT', '↑AHEAD ↓BEHIND', 'DIRTY', 'OVERLAPS', 'WORKTREE'],
+    ...json.map((l) => [l.name, l.status, l.pid === null ? '-' : String(l.pid), l.branch, l.agent, `↑${l.ahead} ↓${l.behind}`, String(l.dirty), String(l.overlaps.length), l.worktree]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => [...(row[i] ?? '')].length)));
   for (const row of table) {

@@ -10,6 +10,8 @@ import { runNew } from './new.js';
 import { runRestore, runRm } from './rm.js';
 import { runOverlaps } from './overlaps.js';
 import { runTrust } from './trust.js';
+import { runHostServe, runHostStatus, runHostStop } from './host.js';
+import { runSend } from './send.js';
 import { runUiCommand } from './ui.js';
 import { version } from './version.js';
 
@@ -121,6 +123,34 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .option('--revoke', 'take the trust back')
     .option('--json', 'only report the file, its commands and whether they are trusted')
     .action(async (options: { yes?: boolean; revoke?: boolean; json?: boolean }) => setCode(await runTrust(program.opts<GlobalOptions>(), options)));
+
+  program
+    .command('send')
+    .description("type text into a lane's agent (with Enter), through the lanes host")
+    .argument('<name>', 'the lane')
+    .argument('<text>', 'what to type')
+    .option('--no-enter', 'do not press Enter after the text')
+    .action(async (name: string, text: string, options: { enter?: boolean }) => setCode(await runSend(program.opts<GlobalOptions>(), name, text, options)));
+
+  const host = program.command('host').description("the background process that holds the agents' terminals (agents outlive the UI)");
+  host
+    .command('status')
+    .description('what the lanes host of this repository runs')
+    .option('--json', 'machine-readable output (documented in the README)')
+    .action(async (options: { json?: boolean }) => setCode(await runHostStatus(program.opts<GlobalOptions>(), options)));
+  host
+    .command('stop')
+    .description('end every agent, then the host (after a confirmation); worktrees and branches are kept')
+    .option('--yes', 'do not ask for confirmation')
+    .action(async (options: { yes?: boolean }) => setCode(await runHostStop(program.opts<GlobalOptions>(), options)));
+  host
+    .command('serve', { hidden: true })
+    .description('run the host in this process (lanes starts it by itself)')
+    .option('--common-dir <dir>', "the repository's git common folder")
+    .action(async (options: { commonDir?: string }) => setCode(await runHostServe(options)));
+  host.action(() => {
+    throw usageError('lanes host needs a subcommand: status or stop', 'see lanes host --help');
+  });
 
   program
     .command('doctor')

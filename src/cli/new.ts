@@ -1,5 +1,5 @@
 import { loadContext, newLane, reportRecovery } from '../app/context.js';
-import { readUiStatus } from '../app/ui-status.js';
+import { startLaneAgent } from '../app/host-link.js';
 import { assertLaneName } from '../git/lane-create.js';
 import type { GlobalOptions } from './main.js';
 
@@ -11,7 +11,7 @@ export interface NewOptions {
   scope?: string[];
 }
 
-/** `lanes new NAME`: create the worktree, branch and record; a running UI starts the agent. */
+/** `lanes new NAME`: create the worktree, branch and record, and start its agent in the lanes host. */
 export const runNew = async (global: GlobalOptions, name: string, options: NewOptions, cwd = process.cwd()): Promise<number> => {
   const context = await loadContext({ cwd, ...global, ...(options.base === undefined ? {} : { base: options.base }) });
   // Bad input changes nothing: the name is checked before any recovery runs.
@@ -32,7 +32,7 @@ export const runNew = async (global: GlobalOptions, name: string, options: NewOp
   );
   process.stdout.write(`created lane ${lane.name}: branch ${lane.branch} off ${lane.base} at ${lane.forkPoint.slice(0, 10)}, worktree ${lane.worktree}\n`);
   for (const warning of warnings) process.stderr.write(`lanes: warning: ${warning}\n`);
-  const ui = await readUiStatus(context.stateStore.dir);
-  process.stdout.write(ui ? 'the running lanes UI starts its agent now\n' : 'run lanes to start its agent\n');
+  process.stdout.write(`${await startLaneAgent(context, lane, { resume: false })}\n`);
   return 0;
 };
+

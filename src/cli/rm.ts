@@ -4,7 +4,8 @@ import { LanesError } from '../core/errors.js';
 import { shellQuote } from '../core/shell-quote.js';
 import { archiveSpaceRefusal } from '../git/free-space.js';
 import { describeLoss, restoreLane, teardownLane } from '../git/teardown/index.js';
-import { uiProcessTreeOf } from '../host/tree-query.js';
+import { runningHost, startLaneAgent } from '../app/host-link.js';
+import type { ProcessIdentity } from '../term/process-tree.js';
 import type { GlobalOptions } from './main.js';
 
 /**
@@ -23,10 +24,22 @@ export const runRm = async (global: GlobalOptions, name: string, options: { forc
   const lane = findLane(lanes, name);
   const space = await archiveSpaceRefusal(context.repo, lane);
   if (space) throw new LanesError(space);
-  // A running UI knows the agent's tree, descendants that left the worktree included: each is
-  // ended alone and only while it is the same process (a UI's word is not proof of a group).
-  const namedProcesses = await uiProcessTreeOf(context.repo.commonDir, lane.name);
-  const outcome = await teardownLane({ repo: context.repo, lane, base: lane.base, stateStore: context.stateStore, namedProcesses, ...(options.force ? { force: true } : {}) });
+  // The host knows the agent's tree, descendants that left the worktree included: each is ended
+  // alone and only while it is the same process (pid and start time).
+  const host = await runningHost(context).catch(() => undefined);
+  const namedProcesses = host ? await host.request<{ processes: ProcessIdentity[] }>({ t: 'tree', lane: lane.name }).then((r) => r.processes, () => []) : [];
+  const outcome = await teardownLane({ repo: context.repo, lane, base: lane.base, stateStore: context.stateStore, namedProcesses, ...(options.force ? { force: true } : {}) }).catch(async (error: unknown) => {
+    await host?.close();
+    throw error;
+  });
+  if (host) {
+    // Torn down: the host lets go of the lane's terminal (every UI drops its pane).
+    if (outcome.kind !== 'refused') {
+      await host.request({ t: 'kill', lane: lane.name }).catch(() => undefined);
+      await host.request({ t: 'release', lane: lane.name }).catch(() => undefined);
+    }
+    await host.close();
+  }
   for (const notice of outcome.notices) process.stderr.write(`lanes: ${notice}\n`);
   if (outcome.kind === 'refused') {
     if (outcome.isForceable) for (const line of describeLoss(outcome.report, lane)) process.stderr.write(`  ${line}\n`);
@@ -46,6 +59,8 @@ export const runRestore = async (global: GlobalOptions, name: string, cwd = proc
   const context = await loadContext({ cwd, ...global });
   await reportRecovery(context);
   const lane = await restoreLane({ repo: context.repo, name, stateStore: context.stateStore, config: context.config });
-  process.stdout.write(`restored lane ${lane.name}: branch ${lane.branch}, worktree ${lane.worktree}; run lanes to start its agent\n`);
+  process.stdout.write(`restored lane ${lane.name}: branch ${lane.branch}, worktree ${lane.worktree}\n`);
+  // Its agent runs again, resuming its session where the preset can.
+  process.stdout.write(`${await startLaneAgent(context, lane, { resume: lane.hasStarted === true })}\n`);
   return 0;
 };

@@ -56,7 +56,7 @@ export type LaneStatus =
 export const statusLabel = (status: LaneStatus): string => {
   switch (status.kind) {
     case 'exited':
-      return status.signal ? `exited (signal ${status.signal})` : `exited (${status.code})`;
+      return status.signal ? `exited (signal ${status.signal})` : status.code < 0 ? 'exited' : `exited (${status.code})`;
     case 'failed':
       return `failed (${status.reason})`;
     default:

@@ -1,5 +1,8 @@
 import type { ScreenFrame } from '../core/screen.js';
+import type { TerminalInfo } from '../protocol/messages.js';
 import type { ProcessIdentity } from './process-tree.js';
+
+export type { TerminalInfo } from '../protocol/messages.js';
 
 /** Everything needed to start one lane's agent in a terminal. Plain data (crosses a socket in §8). */
 export interface SpawnRequest {
@@ -13,6 +16,11 @@ export interface SpawnRequest {
   rows: number;
   /** Lines of history kept above the screen (config `scrollback`). */
   scrollback: number;
+  /**
+   * A first prompt typed (with Enter) once the agent is ready: after its first output and a short
+   * quiet, or after a while in any case; never while it is paused. A `prompt` event follows.
+   */
+  typePrompt?: string;
 }
 
 /** Events a terminal host reports. Plain data. */
@@ -28,22 +36,31 @@ export type TerminalEvent =
   /** The agent could not be started (e.g. command not found). */
   | { type: 'failed'; id: string; reason: string }
   /** The agent's process tree was stopped (true) or runs again (false). */
-  | { type: 'paused'; id: string; paused: boolean };
+  | { type: 'paused'; id: string; paused: boolean }
+  /** The first prompt of the spawn request was typed. */
+  | { type: 'prompt'; id: string }
+  /** The terminal is out of reach: the host holding it ended. Its agent is gone with it. */
+  | { type: 'lost'; id: string };
 
 export interface Disposable {
   dispose(): void;
 }
 
 /**
- * The one small interface behind which lanes keeps its agents' terminals. The in-process host
- * implements it directly; the background host of SPEC §8 implements it over a Unix socket, so
- * every argument and result here is serialisable.
+ * The one small interface behind which lanes keeps its agents' terminals. `LocalHost` implements
+ * it in the process that holds the PTYs (the lanes host); `RemoteHost` implements it in the UI over
+ * the host's socket. Commands go out at once and never wait for an answer on the caller's event
+ * loop; the reads (`frame`, `modes`, `isPaused`, `pid`, `running`, `terminals`) answer from what
+ * the host last reported, which for `RemoteHost` is a mirror the host keeps up to date.
  */
 export interface TerminalHost {
-  /** Start an agent. Resolves when the process runs; a start failure arrives as a `failed` event. */
-  spawn(request: SpawnRequest): Promise<void>;
   /**
-   * Write input to the agent's terminal at once (keys, paste). True when written; false when
+   * Start an agent. Resolves when the process runs (true), or with false when an agent already
+   * runs in that lane: it is never started twice. A start failure arrives as a `failed` event.
+   */
+  spawn(request: SpawnRequest): Promise<boolean>;
+  /**
+   * Write input to the agent's terminal at once (keys, paste). False when it is known to be
    * refused: no such agent running, or it is paused (keys are never queued for a paused agent).
    */
   write(id: string, data: string): boolean;
@@ -73,6 +90,11 @@ export interface TerminalHost {
   release(id: string): void;
   /** The lane's current screen, scrolled back `scrollOffset` rows into history (0 = live). */
   frame(id: string, scrollOffset?: number): ScreenFrame | undefined;
+  /**
+   * Which history offset this client shows the lane at (0 = live). A host across a socket sends
+   * frames of that view only, so `frame` answers with it whatever offset is asked.
+   */
+  view(id: string, scrollOffset: number): void;
   /** Terminal modes the UI needs to forward input correctly. */
   modes(id: string): TerminalModes | undefined;
   /** Subscribe to events of all terminals. */
@@ -87,8 +109,12 @@ export interface TerminalHost {
   processTree(id: string): Promise<ProcessIdentity[]>;
   /** Ids of terminals whose agent is running. */
   running(): string[];
+  /** What the host holds, running or exited. */
+  terminals(): TerminalInfo[];
   /** End every agent (paused ones included, see kill) and release everything. */
   dispose(): Promise<void>;
+  /** Let go of the terminals without ending them (the host keeps them); the in-process host ends them. */
+  detach(): Promise<void>;
 }
 
 export interface TerminalModes {

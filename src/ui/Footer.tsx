@@ -23,7 +23,10 @@ export const Footer = ({ width, page, pages }: { readonly width: number; readonl
 
   if (overlay?.kind === 'confirm-quit') {
     const running = lanes.filter((l) => ['busy', 'waiting', 'starting', 'paused'].includes(l.status.kind)).length;
-    const text = ` Quit lanes? ${running} running agent${running === 1 ? '' : 's'} will be ended; every worktree and branch is kept.  y quit · n stay `;
+    const text =
+      running === 0
+        ? ' Quit lanes? No agent runs; every worktree and branch is kept.  y quit · n stay '
+        : ` Quit lanes? ${running} agent${running === 1 ? ' keeps' : 's keep'} running in the lanes host; lanes attaches again.  y detach · e end ${running === 1 ? 'it' : 'them all'} and quit · n stay `;
     return (
       <Box width={width} height={1}>
         <Text color={colors.warning} inverse wrap="truncate">

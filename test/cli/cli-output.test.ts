@@ -7,7 +7,7 @@ import { LANES_BIN } from '../helpers/terminal-driver.js';
 import { isolatedEnv, runLanes } from '../helpers/run-cli.js';
 
 /** The keys of one lane in `lanes ls --json`, as documented (SPEC §2). */
-const LS_KEYS = ['name', 'branch', 'worktree', 'agent', 'base', 'forkPoint', 'status', 'ready', 'merged', 'ahead', 'behind', 'dirty', 'touched', 'overlaps', 'conflict', 'outOfScope'];
+const LS_KEYS = ['name', 'branch', 'worktree', 'agent', 'base', 'forkPoint', 'status', 'ready', 'merged', 'ahead', 'behind', 'dirty', 'touched', 'overlaps', 'conflict', 'outOfScope', 'pid'];
 
 let toRemove: string[] = [];
 
@@ -53,6 +53,7 @@ interface LaneJson {
   dirty: number;
   touched: string[];
   overlaps: string[];
+  pid: number | null;
   [key: string]: unknown;
 }
 
@@ -80,6 +81,8 @@ describe('lanes ls --json', () => {
     const lanes = await lsJson(repo.dir, env);
     expect(lanes.map((l) => l.name)).toEqual(['alpha', 'beta']);
     for (const lane of lanes) expect(Object.keys(lane).sort()).toEqual([...LS_KEYS].sort());
+    // lanes new started each agent in the host: running, with its pid.
+    expect(lanes[0]?.pid).toBeGreaterThan(1);
     expect(lanes[0]).toEqual({
       name: 'alpha',
       branch: 'lanes/alpha',
@@ -87,7 +90,7 @@ describe('lanes ls --json', () => {
       agent: 'shell',
       base: 'main',
       forkPoint: main,
-      status: 'stopped',
+      status: 'running',
       ready: false,
       merged: false,
       ahead: 0,
@@ -97,6 +100,7 @@ describe('lanes ls --json', () => {
       overlaps: [],
       conflict: [],
       outOfScope: [],
+      pid: lanes[0]?.pid,
     });
     expect(lanes[1]).toMatchObject({ name: 'beta', agent: 'sh -i' });
   });

@@ -89,12 +89,12 @@ describe('pause end to end (built binary in a pseudo-terminal)', () => {
     expect(read('input.txt')).toBe('after\r');
   });
 
-  it('quitting with a paused lane leaves no process stopped', async () => {
+  it('q then e ends every agent: a paused lane leaves no process stopped', async () => {
     const { agent, child } = await start();
     await pause([agent, child]);
     driver!.write('q');
     await driver!.waitForText('Quit lanes?');
-    driver!.write('y');
+    driver!.write('e');
     expect((await driver!.exited).code).toBe(0);
     // The agent ran again and ended by handling its hang-up or SIGTERM, not by the SIGKILL after
     // the grace period; its setsid'd child was resumed and ended with it (the whole tree ends).
@@ -103,24 +103,51 @@ describe('pause end to end (built binary in a pseudo-terminal)', () => {
     await waitFor(async () => [undefined, 'Z'].includes(await state(child)), 5_000, 'the setsid child to be gone');
   });
 
-  it('when the UI is killed outright with a paused lane, the launcher resumes what it had stopped', async () => {
+  it('q then y detaches: the paused lane stays paused in the host, and shows paused when lanes attaches again', async () => {
     const { agent, child } = await start();
     await pause([agent, child]);
+    driver!.write('q');
+    await driver!.waitForText('1 agent keeps running in the lanes host');
+    driver!.write('y');
+    expect((await driver!.exited).code).toBe(0);
+    expect(await state(agent)).toBe('T');
+    expect(await state(child)).toBe('T');
+    driver = new TerminalDriver({ args: [], cwd: current!.dir, env: current!.env });
+    await driver.waitFor(() => title().includes('paused'), 'the lane shown paused again');
+    driver.write('p');
+    await driver.waitFor(() => !title().includes('paused'), 'the lane resumed');
     const ticks = size('ticks.txt');
-    // The ledger lists what the pause stopped, in the private folder, readable by this user only.
-    const ledger = readdirSync(join(dir, 'runtime', 'lanes')).find((name) => name.startsWith('lanes-paused-'));
-    expect(ledger).toMatch(/^lanes-paused-\d+-\d+\.json$/);
-    expect(statSync(join(dir, 'runtime', 'lanes', ledger!)).mode & 0o777).toBe(0o600);
-    const listed = (JSON.parse(readFileSync(join(dir, 'runtime', 'lanes', ledger!), 'utf8')) as { stopped: Array<{ pid: number }> }).stopped.map((p) => p.pid);
+    await waitFor(() => size('ticks.txt') > ticks, 5_000, 'the child to tick again');
+    expect(read('ended.txt')).toBe('');
+  });
+
+  it('the host holds the pause when the UI is killed outright; a killed host\'s pause is undone by the next host', async () => {
+    const { agent, child } = await start();
+    await pause([agent, child]);
+    const runtime = join(current!.env.XDG_RUNTIME_DIR ?? '', 'lanes');
+    // The host's ledger lists what the pause stopped, in the private folder, readable by this user only.
+    const ledger = readdirSync(runtime).find((name) => name.startsWith('lanes-paused-'));
+    expect(ledger).toMatch(/^lanes-paused-(\d+)-\1\.json$/);
+    expect(statSync(join(runtime, ledger!)).mode & 0o777).toBe(0o600);
+    const listed = (JSON.parse(readFileSync(join(runtime, ledger!), 'utf8')) as { stopped: Array<{ pid: number }> }).stopped.map((p) => p.pid);
     expect(listed).toEqual(expect.arrayContaining([agent, child]));
     process.kill(driver!.uiPid(), 'SIGKILL');
     expect((await driver!.exited).code).toBe(137);
-    expect(driver!.raw).toMatch(/\d+ paused process( was|es were) resumed/);
-    // The setsid'd child ticks again; the agent got its hang-up with the terminal and ended.
-    await waitFor(() => size('ticks.txt') > ticks, 5_000, 'the child to tick again');
+    expect(driver!.raw).toContain('its agents keep running in the lanes host');
+    // Nothing the UI did: the host still holds the agent, paused.
+    expect(await state(agent)).toBe('T');
+    expect(await state(child)).toBe('T');
+    const hostPid = Number(/^lanes-paused-(\d+)-/.exec(ledger!)?.[1]);
+    process.kill(hostPid, 'SIGKILL');
+    // The agent gets its hang-up with the terminal; the setsid'd child stays stopped until the
+    // next host starts (here: the next lanes) and resumes what the killed one had stopped.
+    await waitFor(async () => (await state(agent)) === undefined, 5_000, 'the agent to be gone with its host');
+    const ticks = size('ticks.txt');
+    driver = new TerminalDriver({ args: [], cwd: current!.dir, env: current!.env });
+    await waitFor(() => size('ticks.txt') > ticks, 10_000, 'the child to tick again');
     expect(await state(child)).not.toBe('T');
-    await waitFor(async () => (await state(agent)) === undefined, 5_000, 'the agent to be gone');
-    expect(readdirSync(join(dir, 'runtime', 'lanes'))).toEqual([]);
+    await driver.waitFor(() => title().includes('exited'), 'the lane shown exited');
+    await waitFor(() => !readdirSync(runtime).some((name) => name === ledger), 5_000, 'the old ledger to be gone');
   });
 
   it('R on a paused lane resumes it, then restarts its agent', async () => {

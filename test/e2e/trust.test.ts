@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -23,8 +23,9 @@ const REPO_FILE = {
 };
 
 /**
- * A repository whose `.lanes.json` defines commands, and lane `x` running its preset `h`
- * (created while trusted, then the trust revoked): the UI starts with the file untrusted.
+ * A repository whose `.lanes.json` defines commands, and lane `x` of its preset `h` (created while
+ * trusted, then the trust revoked, its agent ended with the host): the UI starts with the file
+ * untrusted and the lane's agent not running.
  */
 const untrustedWithLane = async (): Promise<{ current: Setup; marks: string }> => {
   const current = await setup([], { '.lanes.json': JSON.stringify(REPO_FILE) });
@@ -34,6 +35,9 @@ const untrustedWithLane = async (): Promise<{ current: Setup; marks: string }> =
   const lanes = (...args: string[]) => run(process.execPath, [LANES_BIN, ...args], { cwd: current.dir, env: current.env });
   await lanes('trust', '--yes');
   await lanes('new', 'x', '--agent', 'h');
+  await waitFor(() => existsSync(join(marks, 'agent-h')), 5_000, 'the agent started while trusted');
+  await lanes('host', 'stop', '--yes');
+  await rm(join(marks, 'agent-h'));
   await lanes('trust', '--revoke');
   return { current, marks };
 };
@@ -49,18 +53,22 @@ describe('the trust dialog at start (UI end to end)', () => {
     expect(screen).toContain('agents.h');
     driver.write('n');
     await driver.waitFor((s) => !s.includes('Trust the commands of') && s.includes('.lanes.json defines commands (setup.run, verify, agents.h)'), 'the dialog closed with the one line (the footer may cut its end)');
-    // The lane is there, its agent held back (the decision is made before anything is started).
-    await driver.waitFor((s) => s.includes('1 x') && s.includes('stopped'), 'lane x, stopped');
+    // The lane is there, its agent not running; R is refused with the one line, nothing starts.
+    await driver.waitFor((s) => s.includes('1 x') && s.includes('exited'), 'lane x, exited');
+    driver.write('R');
+    await driver.waitForText('lane x: .lanes.json defines commands');
     expect(existsSync(join(marks, 'agent-h'))).toBe(false);
     expect(driver.screen()).not.toContain('READY-h');
   });
 
-  it('t records the trust and starts the held-back agent', async () => {
+  it('t records the trust, and R then starts the held-back agent', async () => {
     const { current, marks } = await untrustedWithLane();
     const driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
     await driver.waitForText('Trust the commands of .lanes.json?');
     expect(existsSync(join(marks, 'agent-h'))).toBe(false);
     driver.write('t');
+    await driver.waitFor((s) => !s.includes('Trust the commands of'), 'the dialog closed');
+    driver.write('R');
     await driver.waitForText('READY-h');
     await waitFor(() => existsSync(join(marks, 'agent-h')), 5_000, 'the agent marker');
     const trust = JSON.parse(await readFile(join(current.env.XDG_CONFIG_HOME ?? '', 'lanes', 'trust.json'), 'utf8')) as { files: Record<string, unknown> };

@@ -1,5 +1,5 @@
 import type { ScreenFrame } from '../../src/core/screen.js';
-import type { Disposable, SpawnRequest, TerminalEvent, TerminalHost, TerminalModes } from '../../src/term/types.js';
+import type { Disposable, SpawnRequest, TerminalEvent, TerminalHost, TerminalInfo, TerminalModes } from '../../src/term/types.js';
 
 const DEFAULT_MODES: TerminalModes = {
   bracketedPaste: false,
@@ -24,10 +24,16 @@ export class FakeHost implements TerminalHost {
   private readonly sizes = new Map<string, { cols: number; rows: number }>();
   private readonly listeners = new Set<(event: TerminalEvent) => void>();
 
-  spawn(request: SpawnRequest): Promise<void> {
+  /** Terminals the host holds already when the UI attaches (see terminals()). */
+  readonly held: TerminalInfo[] = [];
+  /** Whether the UI detached (true) or ended every agent (false), once it left. */
+  leftBy: 'detach' | 'dispose' | undefined;
+
+  spawn(request: SpawnRequest): Promise<boolean> {
+    if (this.sizes.has(request.id)) return Promise.resolve(false);
     this.spawns.push(request);
     this.sizes.set(request.id, { cols: request.cols, rows: request.rows });
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
 
   /** Lanes the UI paused. */
@@ -93,6 +99,22 @@ export class FakeHost implements TerminalHost {
     };
   }
 
+  readonly views = new Map<string, number>();
+
+  view(id: string, scrollOffset: number): void {
+    this.views.set(id, scrollOffset);
+  }
+
+  terminals(): TerminalInfo[] {
+    return this.held;
+  }
+
+  detach(): Promise<void> {
+    this.leftBy = 'detach';
+    this.listeners.clear();
+    return Promise.resolve();
+  }
+
   modes(id: string): TerminalModes | undefined {
     if (!this.sizes.has(id)) return undefined;
     return { ...DEFAULT_MODES, ...this.modeOverrides.get(id) };
@@ -113,6 +135,7 @@ export class FakeHost implements TerminalHost {
   }
 
   dispose(): Promise<void> {
+    this.leftBy = 'dispose';
     this.sizes.clear();
     this.listeners.clear();
     return Promise.resolve();

@@ -1,3 +1,4 @@
+import { stopHostOf } from './host-cleanup.js';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
@@ -72,7 +73,15 @@ export const makeTempRepo = async (options: TempRepoOptions = {}): Promise<TempR
     await run('add', '-A');
     await run('commit', '-q', '--allow-empty', '-m', 'initial commit');
   }
-  return { dir, git: run, cleanup: () => rm(root, { recursive: true, force: true }) };
+  return {
+    dir,
+    git: run,
+    cleanup: async () => {
+      // The repository's lanes host (lanes new starts one) ends with its agents first.
+      await stopHostOf(join(dir, '.git'));
+      await rm(root, { recursive: true, force: true });
+    },
+  };
 };
 
 /** What a "nothing was created" assertion compares. */

@@ -74,14 +74,19 @@ describe('Footer', () => {
     expect(row).not.toContain(' new ');
   });
 
-  it('asks the quit question while the quit dialog is open, counting running agents', () => {
-    const row = footer({ state: { lanes, overlay: { kind: 'confirm-quit' } } });
-    expect(row).toContain('Quit lanes? 3 running agents will be ended');
-    expect(row).toContain('y quit');
+  it('asks the quit question while the quit dialog is open: detach, or end the running agents', () => {
+    const row = footer({ state: { lanes, overlay: { kind: 'confirm-quit' } } }, 160);
+    expect(row).toContain('Quit lanes? 3 agents keep running in the lanes host');
+    expect(row).toContain('y detach');
+    expect(row).toContain('e end them all and quit');
     expect(row).toContain('n stay');
     rendered?.unmount();
     const one = footer({ state: { lanes: [laneView('alpha', { status: { kind: 'paused' } }), laneView('beta', { status: { kind: 'stopped' } })], overlay: { kind: 'confirm-quit' } } });
-    expect(one).toContain('Quit lanes? 1 running agent will be ended');
+    expect(one).toContain('Quit lanes? 1 agent keeps running');
+    rendered?.unmount();
+    const none = footer({ state: { lanes: [laneView('beta', { status: { kind: 'stopped' } })], overlay: { kind: 'confirm-quit' } } });
+    expect(none).toContain('Quit lanes? No agent runs');
+    expect(none).toContain('y quit');
   });
 
   it('never draws wider than its width, even with a long notice', () => {
