@@ -1,20 +1,20 @@
 import { access } from 'node:fs/promises';
 import { isAlive } from '../git/file-lock.js';
 import type { Config } from '../config/schema.js';
-import { keyLabel } from '../core/keymap.js';
 import { keepKnownFacts, type LaneRecord } from '../core/lane.js';
 import type { LaneDiff } from '../core/patch.js';
-import { deriveStatus, isAgentOutput, nextStatusChange, STARTING_GRACE_MS } from '../core/status.js';
+import { deriveStatus, isAgentOutput, nextStatusChange } from '../core/status.js';
 import { compilePatterns, refineStatus, screenTail, type StatusPatterns } from '../core/status-patterns.js';
 import type { StateStore } from '../git/state.js';
 import type { Repo } from '../git/repo.js';
-import type { TerminalEvent, TerminalHost, TerminalInfo } from '../term/types.js';
+import type { TerminalEvent, TerminalHost } from '../term/types.js';
 import type { Compositor } from '../ui/compositor.js';
 import { HEADLESS_SIZE, isPromptInArgs, laneSpawnRequest } from './launch.js';
 import type { TrustOffer } from './trust-flow.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { Painter } from './painter.js';
 import { LaneRuntime } from './lane-runtime.js';
+import { adoptLane, clearLeftovers, reportNotRunning } from './lane-start.js';
 import { resumeAll } from './pause.js';
 import { paneSizeFor, selectLayout } from './selectors.js';
 import { newLaneView, notify, patchLane, patchLanes, type AppStore, type LaneView } from './store.js';
@@ -68,7 +68,8 @@ export class Controller {
   readonly lanes = new Map<string, LaneRuntime>();
   readonly frames: FrameScheduler;
   private readonly painter: Painter;
-  private readonly now: () => number;
+  /** The clock of status and timing decisions (injected in tests). */
+  readonly now: () => number;
   private subscription: { dispose(): void } | undefined;
   private unsubscribeStore: (() => void) | undefined;
 
@@ -126,47 +127,12 @@ export class Controller {
         if (setupPid !== undefined && isAlive(setupPid)) continue;
         if (setupPid !== undefined) notify(this.deps.store, `lane ${runtime.name}: its setup did not finish (the process creating it ended)`, 'warning');
         const held = this.deps.host.terminals().find((info) => info.id === runtime.name);
-        if (held) this.adopt(runtime, held);
+        if (held) adoptLane(this, runtime, held);
         else if (runtime.record.hasStarted === true) notStarted.push(runtime);
         else this.spawn(runtime);
       }
     }
-    this.reportNotRunning(notStarted);
-  }
-
-  /**
-   * A lane whose agent the host already holds (attached again, or started by `lanes new`): shown
-   * as it is, never started a second time.
-   */
-  private adopt(runtime: LaneRuntime, held: TerminalInfo): void {
-    runtime.size = { cols: held.cols, rows: held.rows };
-    runtime.activity = {
-      ...runtime.activity,
-      // Running for a while already: not `starting`.
-      startedAt: this.now() - STARTING_GRACE_MS,
-      exit: held.exit,
-      failure: held.failure,
-      isPaused: held.isPaused,
-    };
-    if (held.promptDelivered && runtime.record.prompt !== undefined && !runtime.record.promptDelivered) void this.markRecord(runtime.name, { promptDelivered: true });
-    this.updateStatus(runtime);
-    // Its size follows this UI's pane from now on (the latest active client sets it).
-    this.applyLayout();
-  }
-
-  /**
-   * Lanes whose agent ran once and is not in the host: the host ended (stopped, killed, a reboot).
-   * Shown as exited and started again only when asked (R, with the preset's resume arguments).
-   */
-  private reportNotRunning(lanes: LaneRuntime[]): void {
-    if (lanes.length === 0) return;
-    for (const runtime of lanes) {
-      runtime.activity.exit = { code: -1, signal: 0 };
-      this.updateStatus(runtime);
-    }
-    const names = lanes.map((runtime) => runtime.name).join(', ');
-    const key = keyLabel(this.deps.store.getState().keymap, 'restart');
-    notify(this.deps.store, `not running since the lanes host ended: ${names}; ${key} restarts one (resuming its session where the agent can)`, 'warning');
+    reportNotRunning(this, notStarted);
   }
 
   private addLane(record: LaneRecord): void {
@@ -248,7 +214,7 @@ export class Controller {
   }
 
   /** Record a fact about a lane in the state file (and in its runtime record; see keepKnownFacts). */
-  private async markRecord(name: string, patch: Partial<Pick<LaneRecord, 'promptDelivered' | 'hasStarted'>>): Promise<void> {
+  async markRecord(name: string, patch: Partial<Pick<LaneRecord, 'promptDelivered' | 'hasStarted'>>): Promise<void> {
     const runtime = this.lanes.get(name);
     if (runtime) runtime.record = { ...runtime.record, ...patch };
     await this.deps.stateStore
@@ -292,6 +258,7 @@ export class Controller {
       notify(this.deps.store, `lane ${name}: its worktree is missing (${runtime.record.worktree})`, 'warning');
       return;
     }
+    if (!this.deps.host.terminals().some((info) => info.id === name) && !(await clearLeftovers(this, runtime))) return;
     // A paused agent runs again first, so it can handle the signals that end it.
     if (this.deps.host.isPaused(name)) await this.deps.host.resume(name).catch(() => undefined);
     await this.deps.host.kill(name).catch(() => undefined);

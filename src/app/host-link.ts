@@ -42,3 +42,36 @@ export const startLaneAgent = async (context: LanesContext, lane: LaneRecord, op
     await connection.close();
   }
 };
+
+/** What pausing through the host needs: the UI's TerminalHost, or a command-line connection. */
+export interface Pausable {
+  isRunning(lane: string): boolean;
+  isPaused(lane: string): boolean;
+  pause(lane: string): Promise<void>;
+  resume(lane: string): Promise<void>;
+}
+
+/**
+ * Run `work` with the lane's agent paused (its whole tree), when it runs and is not paused already;
+ * it is resumed afterwards whatever happened. Merge's work-in-progress commit runs this way.
+ */
+export const withAgentPaused = async (host: Pausable | undefined, lane: string, work: () => Promise<void>): Promise<void> => {
+  if (!host || !host.isRunning(lane) || host.isPaused(lane)) return work();
+  await host.pause(lane);
+  try {
+    await work();
+  } finally {
+    await host.resume(lane).catch(() => undefined);
+  }
+};
+
+/** {@link Pausable} over a command-line connection to the host. */
+export const pausableOf = (connection: HostConnection): Pausable => {
+  const info = (lane: string) => connection.welcome.terminals.find((t) => t.id === lane);
+  return {
+    isRunning: (lane) => info(lane)?.state === 'running',
+    isPaused: (lane) => info(lane)?.isPaused === true,
+    pause: (lane) => connection.request({ t: 'pause', lane }).then(() => undefined),
+    resume: (lane) => connection.request({ t: 'resume', lane }).then(() => undefined),
+  };
+};

@@ -12,6 +12,8 @@ export class LaneRuntime {
   size: { cols: number; rows: number } | undefined;
   /** The previous derived status kind, to notice busy → waiting. */
   lastStatusKind: string | undefined;
+  /** Leftover processes listed by a first R (pid:startTime list) and when: a second R ends them. */
+  leftoverOffer: { ids: string; at: number } | undefined;
   /** Its agent is a preset of the untrusted repository file: not started until that file is trusted. */
   isHeldBack = false;
   private timers = new Set<NodeJS.Timeout>();

@@ -1,3 +1,4 @@
+import { withAgentPaused, type Pausable } from './host-link.js';
 import type { KeyEvent } from '../core/input.js';
 import type { LaneRecord } from '../core/lane.js';
 import { mergeLane, planMerge, type MergeOutcome, type MergePlan } from '../git/merge/index.js';
@@ -113,6 +114,7 @@ const run = async (controller: Controller): Promise<void> => {
       stateStore,
       squash: current.squash,
       commitWip: current.commitWip,
+      aroundWip: (lane, commit) => withAgentPaused(pausableHost(controller), lane, commit),
       ...(config.verify ? { verify: config.verify, onVerifyOutput } : {}),
       onNotice: (lines) => lines.forEach((line) => notify(controller.store, line, 'warning')),
     }).catch((error: unknown): MergeOutcome => ({ kind: 'refused', reason: error instanceof Error ? error.message : String(error) }));
@@ -133,3 +135,11 @@ const run = async (controller: Controller): Promise<void> => {
   });
   notify(controller.store, prefix + text, isSuccess ? 'info' : 'warning');
 };
+
+/** The UI's host as {@link Pausable}: the merge's work-in-progress commit pauses the agent. */
+const pausableHost = (controller: Controller): Pausable => ({
+  isRunning: (lane) => controller.host.running().includes(lane),
+  isPaused: (lane) => controller.host.isPaused(lane),
+  pause: (lane) => controller.host.pause(lane),
+  resume: (lane) => controller.host.resume(lane),
+});

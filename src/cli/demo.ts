@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { loadContext } from '../app/context.js';
 import { runUi } from '../app/run-ui.js';
+import { runningHost } from '../app/host-link.js';
 import { DEMO_ROLES, demoAgentCommand } from '../demo/roles.js';
 import { makeDemoRepo } from '../demo/repo.js';
 import { createLane } from '../git/lane-create.js';
@@ -38,6 +39,12 @@ export const runDemo = async (global: GlobalOptions): Promise<number> => {
   });
   process.stdout.write(`The demo repository is at ${repoDir}\n`);
   process.stdout.write(`Its lanes' worktrees are in ${repoDir}.lanes/. Look around with: cd ${shellQuote(repoDir)} && lanes ls\n`);
-  process.stdout.write(`Remove it all with: rm -rf ${shellQuote(dirname(repoDir))}\n`);
+  const host = await runningHost(context).catch(() => undefined);
+  const running = host?.welcome.terminals.filter((t) => t.state === 'running').length ?? 0;
+  await host?.close();
+  if (running > 0) {
+    process.stdout.write(`Its ${running} agent${running === 1 ? ' keeps' : 's keep'} running in the lanes host: lanes --repo ${shellQuote(repoDir)} attaches again, lanes --repo ${shellQuote(repoDir)} host stop --yes ends ${running === 1 ? 'it' : 'them'}\n`);
+  }
+  process.stdout.write(`Remove it all with: ${running > 0 ? `lanes --repo ${shellQuote(repoDir)} host stop --yes && ` : ''}rm -rf ${shellQuote(dirname(repoDir))}\n`);
   return code;
 };

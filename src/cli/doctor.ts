@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadContext } from '../app/context.js';
 import { readUiStatus } from '../app/ui-status.js';
+import { runningHost } from '../app/host-link.js';
 import { checkAgentCommand, resolveAgent } from '../config/agent.js';
 import { isLanesError } from '../core/errors.js';
 import { runGit } from '../git/exec.js';
@@ -77,6 +78,15 @@ export const runDoctor = async (global: GlobalOptions, cwd = process.cwd()): Pro
     if (await access(lock).then(() => true, () => false)) checks.push({ ok: false, text: `a state lock exists: ${lock}`, fix: 'if no lanes command is running, remove it' });
     const ui = await readUiStatus(context.stateStore.dir);
     if (ui) checks.push({ ok: true, text: `a lanes UI is running (pid ${ui.pid})` });
+    const host = await runningHost(context).catch((error: unknown) => {
+      checks.push({ ok: false, text: `the lanes host cannot be reached: ${isLanesError(error) ? error.line : String(error)}` });
+      return undefined;
+    });
+    if (host) {
+      const running = host.welcome.terminals.filter((t) => t.state === 'running').length;
+      checks.push({ ok: true, text: `the lanes host runs (pid ${host.welcome.pid}, lanes ${host.welcome.version}): ${running} agent${running === 1 ? '' : 's'}` });
+      await host.close();
+    }
   } catch (error) {
     checks.push({ ok: false, text: isLanesError(error) ? error.line : String(error) });
   }

@@ -1,3 +1,4 @@
+import { pausableOf, runningHost, withAgentPaused } from '../app/host-link.js';
 import { createInterface } from 'node:readline/promises';
 import { loadContext, reportRecovery } from '../app/context.js';
 import { describeOutcome, findLane } from '../app/merge-text.js';
@@ -54,15 +55,23 @@ export const runMerge = async (global: GlobalOptions, name: string, options: Mer
       return 1;
     }
   }
-  const outcome = await mergeLane({
-    repo: context.repo,
-    lane,
-    stateStore: context.stateStore,
-    ...(options.squash ? { squash: true } : {}),
-    ...(options.commitWip ? { commitWip: true } : {}),
-    ...(verify ? { verify, onVerifyOutput: (chunk: string) => process.stdout.write(chunk) } : {}),
-    onNotice: (lines) => lines.forEach((line) => process.stderr.write(`lanes: ${line}\n`)),
-  });
+  // The agent is paused through the host while its work in progress is committed.
+  const host = options.commitWip ? await runningHost(context).catch(() => undefined) : undefined;
+  let outcome;
+  try {
+    outcome = await mergeLane({
+      repo: context.repo,
+      lane,
+      stateStore: context.stateStore,
+      aroundWip: (name, commit) => withAgentPaused(host ? pausableOf(host) : undefined, name, commit),
+      ...(options.squash ? { squash: true } : {}),
+      ...(options.commitWip ? { commitWip: true } : {}),
+      ...(verify ? { verify, onVerifyOutput: (chunk: string) => process.stdout.write(chunk) } : {}),
+      onNotice: (lines) => lines.forEach((line) => process.stderr.write(`lanes: ${line}\n`)),
+    });
+  } finally {
+    await host?.close();
+  }
   const text = describeOutcome(lane.name, plan.base, outcome);
   if (outcome.kind === 'merged') {
     out(text);

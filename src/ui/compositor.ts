@@ -1,5 +1,6 @@
 import type { Rect } from '../core/layout.js';
 import { withColumns, type ScreenFrame } from '../core/screen.js';
+import { fitRow } from './text.js';
 
 /** Where the compositor writes: the real terminal, or a test buffer. */
 export interface Output {
@@ -150,13 +151,28 @@ const blank = (width: number): string => {
   return line;
 };
 
+/** Rows of frames of another width than their pane, fitted: the same source row gives the same string. */
+const fitted = new Map<string, string>();
+/** Bound of that cache (a frame of another size is a passing state: two screens' worth is plenty). */
+const MAX_FITTED = 2_000;
+
 /**
- * The string drawn for one row of a pane. A frame of another width than the pane (a resize still
- * on its way to the agent) is not drawn: its rows could spill over the border.
+ * The string drawn for one row of a pane. A frame of another width than the pane (a resize on its
+ * way, or another UI that sets a shared lane's size) is cut or padded to the pane's width, so its
+ * rows never spill over the border.
  */
 const lineFor = (frame: ScreenFrame | undefined, index: number, width: number): string => {
-  if (!frame || frame.cols !== width) return blank(width);
-  return frame.lines[index] ?? blank(width);
+  const row = frame?.lines[index];
+  if (!frame || row === undefined) return blank(width);
+  if (frame.cols === width) return row;
+  const key = `${frame.cols}\u0001${width}\u0001${row}`;
+  let line = fitted.get(key);
+  if (line === undefined) {
+    line = fitRow(row, frame.cols, width);
+    if (fitted.size >= MAX_FITTED) fitted.clear();
+    fitted.set(key, line);
+  }
+  return line;
 };
 
 const sameRect = (a: Rect, b: Rect): boolean => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;

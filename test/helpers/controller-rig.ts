@@ -32,8 +32,16 @@ export interface Rig {
   dispose(): Promise<void>;
 }
 
-/** `deps` replaces parts of the controller's dependencies (e.g. `readDiff`). */
-export const makeRig = async (names: string[], size: { cols: number; rows: number } = { cols: 100, rows: 30 }, deps: Partial<ControllerDeps> = {}): Promise<Rig> => {
+/**
+ * `deps` replaces parts of the controller's dependencies (e.g. `readDiff`); `before` prepares the
+ * lane records and the host before the first sync (what the host holds already, say).
+ */
+export const makeRig = async (
+  names: string[],
+  size: { cols: number; rows: number } = { cols: 100, rows: 30 },
+  deps: Partial<ControllerDeps> = {},
+  before: (records: LaneRecord[], host: FakeHost) => void = () => undefined,
+): Promise<Rig> => {
   const root = await realpath(await mkdtemp(join(tmpdir(), 'lanes-rig-')));
   const record = async (name: string): Promise<LaneRecord> => {
     const worktree = join(root, name);
@@ -50,6 +58,7 @@ export const makeRig = async (names: string[], size: { cols: number; rows: numbe
     };
   };
   const records = await Promise.all(names.map(record));
+  const host = new FakeHost();
   const stateStore = {
     load: () => Promise.resolve({ state: { version: 1 as const, lanes: records } }),
     update: async (mutate: (state: { version: 1; lanes: LaneRecord[] }) => { version: 1; lanes: LaneRecord[] } | Promise<{ version: 1; lanes: LaneRecord[] }>) => {
@@ -58,7 +67,6 @@ export const makeRig = async (names: string[], size: { cols: number; rows: numbe
       return next;
     },
   } as unknown as StateStore;
-  const host = new FakeHost();
   const store = makeAppStore(size);
   const painted: string[] = [];
   const newLane = vi.fn<ControllerDeps['newLane']>();
@@ -75,6 +83,7 @@ export const makeRig = async (names: string[], size: { cols: number; rows: numbe
   });
   const quit = vi.fn(() => Promise.resolve());
   controller.onQuit = quit;
+  before(records, host);
   await controller.sync();
   const router = new InputRouter(controller);
   return {

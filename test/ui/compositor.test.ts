@@ -108,14 +108,16 @@ describe('Compositor', () => {
     expect((await screenOf(writes, 10, 3)).slice(0, 2)).toEqual(['HELP', 'HELP']);
   });
 
-  it('never draws a frame whose width differs from its pane (a resize on its way)', async () => {
+  it('draws a frame of another width than its pane cut or padded to the pane, never over its border', async () => {
     const writes: string[] = [];
     const c = new Compositor({ write: (d) => writes.push(d) });
-    c.setSize(8, 2);
-    c.setChrome('|      |\nfoot');
-    c.setPanes([{ name: 'a', rect: { x: 1, y: 0, width: 6, height: 1 } }]);
-    c.paint(() => frame(20, ['x'.repeat(20)]), undefined);
-    expect((await screenOf(writes, 8, 2))[0]).toBe('|      |');
+    c.setSize(8, 3);
+    c.setChrome('|      |\n|      |\nfoot');
+    c.setPanes([{ name: 'a', rect: { x: 1, y: 0, width: 6, height: 2 } }]);
+    c.paint(() => frame(20, ['x'.repeat(20), 'y'.repeat(20), 'z'.repeat(20)]), undefined);
+    expect((await screenOf(writes, 8, 3)).slice(0, 2)).toEqual(['|xxxxxx|', '|yyyyyy|']);
+    c.paint(() => frame(3, ['abc']), undefined);
+    expect((await screenOf(writes, 8, 3)).slice(0, 2)).toEqual(['|abc   |', '|      |']);
   });
 
   it('shows the real cursor at the focused agent cursor, and hides it otherwise', async () => {

@@ -1,6 +1,7 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { fit, sanitize, truncate, wrapWords } from '../../src/ui/text.js';
+import { columnMark } from '../../src/core/screen.js';
+import { fit, fitRow, sanitize, truncate, wrapWords } from '../../src/ui/text.js';
 
 describe('truncate', () => {
   it('keeps text that fits, and cuts longer text to the width with an ellipsis', () => {
@@ -49,5 +50,24 @@ describe('wrapWords', () => {
   it('cuts a word longer than a line, and measures wide characters', () => {
     expect(wrapWords('a verylongword b', 6)).toEqual(['a', 'veryl…', 'b']);
     expect(wrapWords('日本 語', 4)).toEqual(['日本', '語']);
+  });
+});
+
+describe('fitRow', () => {
+  it('cuts a wider styled row at the width, keeping its styles and never splitting a wide character', () => {
+    const row = `\x1b[0;1mab\x1b[0m界cd`;
+    expect(fitRow(row, 6, 4)).toBe('\x1b[0;1mab\x1b[0m界\x1b[0m');
+    expect(fitRow(row, 6, 3)).toBe('\x1b[0;1mab\x1b[0m\x1b[0m ');
+    expect(stringWidth(fitRow(row, 6, 3))).toBe(3);
+  });
+
+  it('pads a narrower row and leaves a row of the right width alone', () => {
+    expect(fitRow('abc', 3, 5)).toBe('abc\x1b[0m  ');
+    expect(fitRow('abc', 3, 3)).toBe('abc');
+  });
+
+  it('follows column marks and stops at one past the width', () => {
+    const row = `a👍🏽${columnMark(3)}b${columnMark(4)}cd`;
+    expect(fitRow(row, 6, 4)).toBe(`a👍🏽${columnMark(3)}b\x1b[0m`);
   });
 });

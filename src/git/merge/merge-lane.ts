@@ -130,9 +130,13 @@ const mergeLocked = async (input: MergeInput): Promise<MergeOutcome> => {
   try {
     if (plan.uncommitted.length > 0) {
       await step('commit-wip');
-      await commitWip(lane);
-      plan = await planMerge({ repo, lane, squash });
-      if (plan.uncommitted.length > 0) refuse(`the lane's worktree changed while its work was being committed: ${listForLine(plan.uncommitted)}`);
+      // Committed and checked again while the agent is paused (when the caller pauses it).
+      const commitAndCheck = async (): Promise<void> => {
+        await commitWip(lane);
+        plan = await planMerge({ repo, lane, squash });
+        if (plan.uncommitted.length > 0) refuse(`the lane's worktree changed while its work was being committed: ${listForLine(plan.uncommitted)}`);
+      };
+      await (input.aroundWip ? input.aroundWip(lane.name, commitAndCheck) : commitAndCheck());
       const again = planRefusal(plan, input);
       if (again) refuse(again);
     }

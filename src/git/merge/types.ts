@@ -67,6 +67,11 @@ export interface MergeOptions {
   now?: () => Date;
   /** Lines about interrupted merges that were finished or rolled back before this one started. */
   onNotice?: (lines: string[]) => void;
+  /**
+   * Runs the work-in-progress commit (`commit`) for a lane: the caller pauses the lane's agent
+   * through the host around it, so nothing the agent writes lands half in the commit.
+   */
+  aroundWip?: (lane: string, commit: () => Promise<void>) => Promise<void>;
 }
 
 export interface MergeInput extends MergeOptions {
