@@ -85,7 +85,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { id: 'scroll-up', keys: ['pageup'], description: "scroll the focused lane's history up (mouse wheel too; any key returns to live)", group: 'scroll' },
   { id: 'scroll-down', keys: ['pagedown'], description: "scroll the focused lane's history down", group: 'scroll' },
   { id: 'help', keys: ['?'], description: 'help', hint: 'help' },
-  { id: 'quit', keys: ['q'], description: 'quit (asks first; agents end, worktrees and branches stay)', hint: 'quit' },
+  { id: 'quit', keys: ['q'], description: 'quit: detach (agents keep running) or end every agent; asks first', hint: 'quit' },
 ];
 
 export interface Binding {
