@@ -29,9 +29,18 @@ export const runningHost = (context: LanesContext): Promise<HostConnection | und
 export const startLaneAgent = async (context: LanesContext, lane: LaneRecord, options: { resume: boolean }): Promise<string> => {
   const request = laneSpawnRequest(lane, { config: context.config, env: context.env, size: HEADLESS_SIZE, resume: options.resume });
   if (request === undefined) return `its agent is held back: ${context.config.untrusted?.line ?? 'the repository file is not trusted'}`;
-  const connection = await startedHost(context, 'cli');
+  let connection = await startedHost(context, 'cli');
   try {
-    const started = await connection.request<{ started: boolean }>({ t: 'spawn', request });
+    let started: boolean;
+    try {
+      ({ started } = await connection.request<{ started: boolean }>({ t: 'spawn', request }));
+    } catch (error) {
+      // The host was ending just as we reached it (idle, or stopped): the next one takes the agent.
+      if (connection.isOpen && !/shut down/.test(String(error))) throw error;
+      await connection.close();
+      connection = await startedHost(context, 'cli');
+      ({ started } = await connection.request<{ started: boolean }>({ t: 'spawn', request }));
+    }
     const patch: Partial<LaneRecord> = { hasStarted: true, ...(isPromptInArgs(lane, request) ? { promptDelivered: true } : {}) };
     await context.stateStore.update((state) => ({ ...state, lanes: state.lanes.map((l) => (l.name === lane.name ? { ...l, ...patch } : l)) }));
     const info = (await connection.request<{ terminals: Array<{ id: string; pid?: number; state: string; failure?: string }> }>({ t: 'status' })).terminals.find((t) => t.id === lane.name);

@@ -10,6 +10,8 @@ import { ensureRuntimeDir, hostPaths, readLiveRecord, rotateLog, type HostPaths 
 
 /** A host started on demand listens within this long, even on a loaded machine. */
 const START_TIMEOUT_MS = 20_000;
+/** Starts tried when each new host ends at once (it found the lock of one that was ending). */
+const MAX_STARTS = 5;
 /** How often a starting client tries the new host's socket. */
 const START_POLL_MS = 50;
 
@@ -66,13 +68,19 @@ export const connectHost = async (commonDir: string, options: ConnectOptions): P
   };
   const found = await tryOpen();
   if (found || !options.start) return found;
-  const started = startHostProcess(commonDir, paths, env);
+  let started = startHostProcess(commonDir, paths, env);
+  let starts = 1;
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     await sleep(START_POLL_MS);
     const connection = await tryOpen();
     if (connection) return connection;
     if (started.failed) break;
+    // It ended at once without failing: a host that was ending held the lock. Start the next one.
+    if (started.exited && starts < MAX_STARTS) {
+      started = startHostProcess(commonDir, paths, env);
+      starts += 1;
+    }
   }
   throw new LanesError(`the lanes host did not start${started.failed ? ` (${started.failed})` : ''}`, { hint: `its log is ${paths.log}` });
 };
@@ -99,8 +107,8 @@ const hasUserSystemd = (env: NodeJS.ProcessEnv): string | undefined => {
  * systemd user manager runs, in a scope of its own), its output going to the host log. Returns an
  * object whose `failed` says why, if the start failed outright.
  */
-const startHostProcess = (commonDir: string, paths: HostPaths, env: NodeJS.ProcessEnv): { failed: string | undefined } => {
-  const outcome: { failed: string | undefined } = { failed: undefined };
+const startHostProcess = (commonDir: string, paths: HostPaths, env: NodeJS.ProcessEnv): { failed: string | undefined; exited: boolean } => {
+  const outcome: { failed: string | undefined; exited: boolean } = { failed: undefined, exited: false };
   const bin = fileURLToPath(new URL('../../bin/lanes.js', import.meta.url));
   const hostArgs = [bin, 'host', 'serve', '--common-dir', commonDir];
   const hostEnv: NodeJS.ProcessEnv = { ...env };
@@ -120,6 +128,7 @@ const startHostProcess = (commonDir: string, paths: HostPaths, env: NodeJS.Proce
       child.on('exit', (code, signal) => {
         if (code !== 0 && code !== null) onFailed(`exit code ${code}`);
         else if (signal) onFailed(`ended by ${signal}`);
+        else outcome.exited = true;
       });
       child.unref();
     });

@@ -57,12 +57,15 @@ export const serveHost = async (commonDir: string, version: string, env: NodeJS.
     isEnding = true;
     if (idleTimer) clearTimeout(idleTimer);
     log(`ending: ${reason}`);
+    // No new client from here on: one that comes now finds no socket and starts the next host
+    // (which takes the lock once this one released it).
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await unlink(paths.socket).catch(() => undefined);
     host.farewell(reason);
     // The record goes before the agents: a lanes started meanwhile sees no host and none of its agents.
     await removeOwnRecord(paths).catch(() => undefined);
     await terminals.dispose().catch(() => undefined);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await unlink(paths.socket).catch(() => undefined);
+    await closed;
     await releaseHostLock(paths);
     finish(code);
   };
