@@ -12,6 +12,7 @@ import {
   expectOneLineRefusal,
   hostProcessesOf,
   hostStatusJson,
+  liveHost,
   makeHostCase,
   newRecordLane,
   readHostRecord,
@@ -39,6 +40,7 @@ afterEach(async () => {
 
 interface LaneRow {
   name: string;
+  worktree: string;
   status: string;
   pid: number | null;
 }
@@ -47,15 +49,6 @@ const lsJson = async (h: HostCase): Promise<LaneRow[]> => {
   const result = await h.lanes('ls', '--json');
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as LaneRow[];
-};
-
-/** The host's pid and start time, from its record, checked to be a live process. */
-const liveHost = async (h: HostCase): Promise<{ pid: number; startTime: number }> => {
-  const record = await readHostRecord(h.commonDir);
-  expect(record, 'host.json').toBeDefined();
-  const { pid, startTime } = record as { pid: number; startTime: number };
-  expect(await processStartTime(pid)).toBe(startTime);
-  return { pid, startTime };
 };
 
 describe('lanes new, ls and send with no UI (through the host)', () => {
@@ -163,6 +156,7 @@ describe('lanes host status and stop', () => {
     expect(await connection.request({ t: 'pause', lane: 'b' })).toEqual({ paused: true });
     await connection.close();
     await writeFile(join(c.dir, 'wip.txt'), 'not committed\n');
+    for (const lane of await lsJson(c)) await writeFile(join(lane.worktree, 'agent-wip.txt'), `work of ${lane.name}\n`);
     const before = await captureOracle(c.dir);
 
     const stopped = await c.lanes('host', 'stop', '--yes');

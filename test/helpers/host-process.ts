@@ -2,15 +2,16 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, realpath, rm, unlink } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { HostConnection } from '../../src/host/connection.js';
 import { hostPaths, type HostPaths, type HostRecord } from '../../src/host/runtime.js';
 import { encodeFrame, FrameDecoder } from '../../src/protocol/framing.js';
 import type { TerminalInfo } from '../../src/protocol/messages.js';
+import { processStartTime, type ProcessIdentity } from '../../src/term/process-tree.js';
 import { stopHostOf } from './host-cleanup.js';
-import { killStarted } from './process-probe.js';
+import { killStarted, readIdentity } from './process-probe.js';
 import { isolatedEnv, runLanes, type CliResult } from './run-cli.js';
 import { gitIn } from './temp-repo.js';
 import { waitFor } from './wait-for.js';
@@ -112,6 +113,17 @@ export const newRecordLane = async (c: HostCase, name: string): Promise<void> =>
   const made = await c.lanes('new', name, '--cmd', c.recordCmd(name));
   expect(made.code, made.stderr).toBe(0);
   await waitFor(() => existsSync(c.received(name)), 15_000, `the agent of lane ${name} to be ready`);
+  // Ended after the test whatever happened (readIdentity lists it for killStarted).
+  await readIdentity(dirname(c.received(name)), basename(c.received(name)));
+};
+
+/** The host's pid and start time, from its record, checked to be a live process. */
+export const liveHost = async (c: HostCase): Promise<ProcessIdentity> => {
+  const record = await readHostRecord(c.commonDir);
+  expect(record, 'host.json').toBeDefined();
+  const { pid, startTime } = record as HostRecord;
+  expect(await processStartTime(pid), 'the host named by host.json runs').toBe(startTime);
+  return { pid, startTime };
 };
 
 /** The status of the repository's host through `lanes host status --json`. */
