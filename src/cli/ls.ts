@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { loadContext } from '../app/context.js';
 import { readUiStatus } from '../app/ui-status.js';
 import { runningHost } from '../app/host-link.js';
+import { OtherProtocolError } from '../host/connect.js';
 import type { TerminalInfo } from '../protocol/messages.js';
 import { readLaneOverlaps } from '../app/lane-overlaps.js';
 import { aheadBehind, branchTip, sharesHistory, unrelatedHistory } from '../git/lane-info.js';
@@ -56,7 +57,12 @@ export const runLs = async (global: GlobalOptions, options: { json?: boolean; ar
   const { state, recoveredFrom } = await context.stateStore.load();
   if (recoveredFrom) process.stderr.write(`lanes: warning: the state file was unreadable; backed up to ${recoveredFrom} and rebuilt from git\n`);
   const ui = await readUiStatus(context.stateStore.dir);
-  const host = await runningHost(context).catch(() => undefined);
+  // A host that cannot be reached shows its lanes as stopped; one of another protocol version is
+  // said in one line (its agents run: "stopped" would be wrong).
+  const host = await runningHost(context).catch((error: unknown) => {
+    if (error instanceof OtherProtocolError) throw error;
+    return undefined;
+  });
   const held = host?.welcome.terminals ?? [];
   await host?.close();
   const { touched, overlaps, outOfScope } = await readLaneOverlaps(context.repo.mainWorktree, state.lanes);

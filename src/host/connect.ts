@@ -32,11 +32,14 @@ const isNoHost = (error: unknown): boolean => {
   return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTSOCK';
 };
 
+/** The repository's host speaks another protocol: a command that needs it cannot go on. */
+export class OtherProtocolError extends LanesError {}
+
 /** One line for a host of another version: what runs, and what to do. */
 const otherVersion = (connection: HostConnection): LanesError => {
   const { welcome } = connection;
   const agents = welcome.terminals.filter((t) => t.state === 'running').length;
-  return new LanesError(
+  return new OtherProtocolError(
     `a lanes host of version ${welcome.version} (protocol ${welcome.protocol}) runs ${agents} agent${agents === 1 ? '' : 's'} for this repository, and this lanes speaks protocol ${PROTOCOL_VERSION}`,
     { hint: `use lanes ${welcome.version} with it, or end its agents with lanes host stop --yes and run this lanes again` },
   );
