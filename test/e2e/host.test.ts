@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { endE2E, setup, type Setup } from '../helpers/e2e-setup.js';
+import { readProcessStat } from '../../src/term/process-tree.js';
+import { ECHO_AGENT, endE2E, setup, type Setup } from '../helpers/e2e-setup.js';
 import { runLanes } from '../helpers/run-cli.js';
 import { KEYS, LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const HISTORY_AGENT = fileURLToPath(new URL('../helpers/agents/history-agent.js', import.meta.url));
 
@@ -22,6 +26,30 @@ const lanes = async (current: Setup, args: string[]): Promise<string> => {
 /** Each lane's agent pid as `lanes ls --json` reports it. */
 const agentPids = async (current: Setup): Promise<Record<string, number | null>> =>
   Object.fromEntries((JSON.parse(await lanes(current, ['ls', '--json'])) as Array<{ name: string; pid: number | null }>).map((lane) => [lane.name, lane.pid]));
+
+interface Status {
+  pid: number;
+  clients: number;
+  terminals: Array<{ id: string; pid?: number; state: string; isPaused: boolean; cols: number; rows: number }>;
+}
+
+const hostStatus = async (current: Setup): Promise<Status> => JSON.parse(await lanes(current, ['host', 'status', '--json'])) as Status;
+
+/** Each lane's terminal size in the host, as `cols x rows`. */
+const terminalSizes = async (current: Setup): Promise<Record<string, string>> =>
+  Object.fromEntries((await hostStatus(current)).terminals.map((t) => [t.id, `${t.cols}x${t.rows}`]));
+
+/** Pids of the echo agents (node running echo-agent.js, not the shell that started it) working in `worktree`. */
+const agentProcesses = async (worktree: string): Promise<number[]> => {
+  const found: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const args = (await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    const cwd = await readlink(`/proc/${name}/cwd`).catch(() => '');
+    if (args[1] === ECHO_AGENT && cwd === worktree) found.push(Number(name));
+  }
+  return found;
+};
 
 /** `lanes` in a pseudo-terminal, once the panes of `names` are drawn. */
 const attach = async (current: Setup, names: string[], size: { cols?: number; rows?: number } = {}): Promise<TerminalDriver> => {
@@ -90,5 +118,58 @@ describe('the host keeps agents across UIs (built binary in a pseudo-terminal)',
     }
     expect(second.screen()).toContain('hist line 1');
     expect((await agentPids(current)).hist).toBe(pid);
+  });
+
+  it('two UIs at once: the same lanes, typing in one shows in both, one agent per lane', async () => {
+    const current = await setup(['alpha', 'beta']);
+    const one = await attach(current, ['alpha', 'beta']);
+    const two = await attach(current, ['alpha', 'beta']);
+    for (const ui of [one, two]) await ui.waitFor((s) => s.includes('READY-alpha') && s.includes('READY-beta'), 'both agents');
+    await typeLine(one, 2, 'from-one');
+    for (const ui of [one, two]) await ui.waitForText('GOT-beta:from-one');
+    await typeLine(two, 1, 'from-two');
+    for (const ui of [one, two]) await ui.waitForText('GOT-alpha:from-two');
+    expect(one.find('GOT-beta:from-one')).toEqual(two.find('GOT-beta:from-one'));
+    expect(one.find('GOT-alpha:from-two')).toEqual(two.find('GOT-alpha:from-two'));
+    // Each agent once: the host holds one terminal per lane, and one agent process works in each worktree.
+    const status = await hostStatus(current);
+    expect(status.terminals.map((t) => t.id).sort()).toEqual(['alpha', 'beta']);
+    // The two UIs and the status command itself.
+    expect(status.clients).toBe(3);
+    for (const name of ['alpha', 'beta']) {
+      const pid = status.terminals.find((t) => t.id === name)?.pid;
+      const found = await agentProcesses(join(`${current.dir}.lanes`, name));
+      expect(found).toHaveLength(1);
+      // --cmd runs through the shell: the agent is the terminal's process or its child.
+      expect([found[0], (await readProcessStat(found[0]!))?.ppid]).toContain(pid);
+    }
+  });
+
+  it('two UIs of different sizes: each lane takes the size of the UI that resized or typed last', async () => {
+    const current = await setup(['alpha', 'beta']);
+    const one = await attach(current, ['alpha', 'beta']);
+    await one.waitFor((s) => s.includes('READY-alpha') && s.includes('READY-beta'), 'both agents');
+    const big = await terminalSizes(current);
+    const two = await attach(current, ['alpha', 'beta'], { cols: 100, rows: 30 });
+    // Attaching counts as activity: the lanes take the second UI's (smaller) panes.
+    const small = await waitFor(async () => {
+      const sizes = await terminalSizes(current);
+      return sizes.alpha !== big.alpha && sizes.beta !== big.beta && sizes;
+    }, 10_000, 'the lanes to take the second UI\'s sizes');
+    await two.waitFor((s) => s.includes(`SIZE-alpha:${small.alpha}`) && s.includes(`SIZE-beta:${small.beta}`), 'the agents to hear of the new size');
+    await typeLine(one, 2, 'from-one');
+    await one.waitForText('GOT-beta:from-one');
+    expect(await terminalSizes(current)).toEqual(big);
+    await typeLine(two, 1, 'from-two');
+    await two.waitForText('GOT-alpha:from-two');
+    expect(await terminalSizes(current)).toEqual(small);
+    // A resize is activity too.
+    one.resize(110, 36);
+    const resized = await waitFor(async () => {
+      const sizes = await terminalSizes(current);
+      return sizes.alpha !== small.alpha && sizes.alpha !== big.alpha && sizes;
+    }, 10_000, 'the lanes to take the resized first UI\'s sizes');
+    await one.waitForText(`SIZE-alpha:${resized.alpha}`);
+    expect(resized.beta).toBe(resized.alpha);
   });
 });
