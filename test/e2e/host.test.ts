@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, readlink, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { runLanes } from '../helpers/run-cli.js';
 import { KEYS, LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
 import { waitFor } from '../helpers/wait-for.js';
 
+const FLOOD_AGENT = fileURLToPath(new URL('../helpers/agents/flood-agent.js', import.meta.url));
 const HISTORY_AGENT = fileURLToPath(new URL('../helpers/agents/history-agent.js', import.meta.url));
 
 afterEach(endE2E);
@@ -50,6 +52,9 @@ const agentProcesses = async (worktree: string): Promise<number[]> => {
   }
   return found;
 };
+
+/** The resident memory of a process in kB (VmRSS in /proc/<pid>/status). */
+const rssKb = async (pid: number): Promise<number> => Number(/^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
 /** `lanes` in a pseudo-terminal, once the panes of `names` are drawn. */
 const attach = async (current: Setup, names: string[], size: { cols?: number; rows?: number } = {}): Promise<TerminalDriver> => {
@@ -172,4 +177,51 @@ describe('the host keeps agents across UIs (built binary in a pseudo-terminal)',
     await one.waitForText(`SIZE-alpha:${resized.alpha}`);
     expect(resized.beta).toBe(resized.alpha);
   });
+
+  it('a frozen UI never holds back an agent flooding 100 MB nor grows the host; the other UI keeps up; thawed, it shows the current screen', async () => {
+    const dir = await realpath(await mkdtemp(join(tmpdir(), 'lanes-e2e-flood-')));
+    try {
+      const current = await setup([['flood', `node ${JSON.stringify(FLOOD_AGENT)} ${JSON.stringify(dir)} 100`]]);
+      const frozen = await attach(current, ['flood']);
+      const live = await attach(current, ['flood']);
+      for (const ui of [frozen, live]) await ui.waitForText('READY-flood');
+      const hostPid = (await hostStatus(current)).pid;
+      const uiPid = frozen.uiPid();
+      process.kill(uiPid, 'SIGSTOP');
+      try {
+        await waitFor(async () => (await readProcessStat(uiPid))?.state === 'T', 5_000, 'the first UI to be stopped');
+        await lanes(current, ['send', 'flood', 'go']);
+        let peakKb = 0;
+        // The flood's line numbers the running UI showed while it went on.
+        const seen = new Set<string>();
+        await waitFor(
+          async () => {
+            peakKb = Math.max(peakKb, await rssKb(hostPid));
+            const last = live.lines().flatMap((line) => /flood line (\d+)/.exec(line)?.[1] ?? []).at(-1);
+            if (last !== undefined) seen.add(last);
+            return existsSync(join(dir, 'done.txt'));
+          },
+          180_000,
+          () => `the agent to finish its flood (host RSS peak so far ${peakKb} kB)`,
+        );
+        console.log(`flood of 100 MB: ${readFileSync(join(dir, 'done.txt'), 'utf8').trim()} ms; host VmRSS peak ${Math.round(peakKb / 1024)} MB`);
+        expect(peakKb).toBeGreaterThan(0);
+        expect(seen.size, 'screens of the flood the running UI showed').toBeGreaterThan(1);
+        expect(peakKb).toBeLessThan(400 * 1024);
+        // The UI that runs saw the flood's end while the other one was still stopped.
+        await live.waitForText('DONE-flood', 30_000);
+        expect((await readProcessStat(uiPid))?.state).toBe('T');
+      } finally {
+        process.kill(uiPid, 'SIGCONT');
+      }
+      await frozen.waitForText('DONE-flood', 30_000);
+      // The current screen, the same in both: the last lines of the flood and its end.
+      const pane = (ui: TerminalDriver): string[] => ui.lines().filter((line) => line.includes('flood line') || line.includes('DONE-flood'));
+      expect(pane(frozen)).toEqual(pane(live));
+      expect(pane(frozen).length).toBeGreaterThan(1);
+      expect(await rssKb(hostPid)).toBeLessThan(400 * 1024);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
