@@ -1,16 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, readlink, realpath, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readProcessStat } from '../../src/term/process-tree.js';
+import { readProcessStat, type ProcessIdentity } from '../../src/term/process-tree.js';
 import { ECHO_AGENT, endE2E, setup, type Setup } from '../helpers/e2e-setup.js';
+import { assertNothingLost, captureOracle } from '../helpers/nothing-lost.js';
+import { isGone, killStarted, readIdentity } from '../helpers/process-probe.js';
 import { runLanes } from '../helpers/run-cli.js';
+import { gitIn } from '../helpers/temp-repo.js';
 import { KEYS, LANES_BIN, TerminalDriver } from '../helpers/terminal-driver.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const FLOOD_AGENT = fileURLToPath(new URL('../helpers/agents/flood-agent.js', import.meta.url));
+const RESUME_AGENT = fileURLToPath(new URL('../helpers/agents/resume-agent.js', import.meta.url));
 const HISTORY_AGENT = fileURLToPath(new URL('../helpers/agents/history-agent.js', import.meta.url));
 
 afterEach(endE2E);
@@ -55,6 +59,31 @@ const agentProcesses = async (worktree: string): Promise<number[]> => {
 
 /** The resident memory of a process in kB (VmRSS in /proc/<pid>/status). */
 const rssKb = async (pid: number): Promise<number> => Number(/^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+
+/** The title row of pane `title` (e.g. `2 b`) on a screen, or ''. */
+const titleOf = (screen: string, title: string): string => {
+  const row = screen.split('\n').find((line) => line.includes(`─ ${title} `)) ?? '';
+  const start = row.indexOf(`─ ${title} `);
+  return start < 0 ? '' : row.slice(start, row.indexOf('╮', start) >>> 0);
+};
+
+/** What a program wrote, without escape sequences (for text that may have been on screen only briefly). */
+const plainText = (raw: string): string => raw.replace(/\x1b\[[0-9;?<=>]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78DEHM]/g, '');
+
+/** Those of `processes` that are stopped (state T). */
+const stoppedAmong = async (processes: ProcessIdentity[]): Promise<number[]> =>
+  (await Promise.all(processes.map(async (p) => ((await isGone(p)) ? undefined : (await readProcessStat(p.pid))?.state === 'T' ? p.pid : undefined)))).filter((pid): pid is number => pid !== undefined);
+
+/** Stopped processes working in `folder` or below. */
+const stoppedWithCwdIn = async (folder: string): Promise<number[]> => {
+  const found: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const cwd = await readlink(`/proc/${name}/cwd`).catch(() => '');
+    if ((cwd === folder || cwd.startsWith(`${folder}/`)) && (await readProcessStat(Number(name)))?.state === 'T') found.push(Number(name));
+  }
+  return found;
+};
 
 /** `lanes` in a pseudo-terminal, once the panes of `names` are drawn. */
 const attach = async (current: Setup, names: string[], size: { cols?: number; rows?: number } = {}): Promise<TerminalDriver> => {
@@ -159,7 +188,7 @@ describe('the host keeps agents across UIs (built binary in a pseudo-terminal)',
     // Attaching counts as activity: the lanes take the second UI's (smaller) panes.
     const small = await waitFor(async () => {
       const sizes = await terminalSizes(current);
-      return sizes.alpha !== big.alpha && sizes.beta !== big.beta && sizes;
+      return sizes.alpha !== big.alpha && sizes.beta !== big.beta ? sizes : undefined;
     }, 10_000, 'the lanes to take the second UI\'s sizes');
     await two.waitFor((s) => s.includes(`SIZE-alpha:${small.alpha}`) && s.includes(`SIZE-beta:${small.beta}`), 'the agents to hear of the new size');
     await typeLine(one, 2, 'from-one');
@@ -172,7 +201,7 @@ describe('the host keeps agents across UIs (built binary in a pseudo-terminal)',
     one.resize(110, 36);
     const resized = await waitFor(async () => {
       const sizes = await terminalSizes(current);
-      return sizes.alpha !== small.alpha && sizes.alpha !== big.alpha && sizes;
+      return sizes.alpha !== small.alpha && sizes.alpha !== big.alpha ? sizes : undefined;
     }, 10_000, 'the lanes to take the resized first UI\'s sizes');
     await one.waitForText(`SIZE-alpha:${resized.alpha}`);
     expect(resized.beta).toBe(resized.alpha);
@@ -204,7 +233,6 @@ describe('the host keeps agents across UIs (built binary in a pseudo-terminal)',
           180_000,
           () => `the agent to finish its flood (host RSS peak so far ${peakKb} kB)`,
         );
-        console.log(`flood of 100 MB: ${readFileSync(join(dir, 'done.txt'), 'utf8').trim()} ms; host VmRSS peak ${Math.round(peakKb / 1024)} MB`);
         expect(peakKb).toBeGreaterThan(0);
         expect(seen.size, 'screens of the flood the running UI showed').toBeGreaterThan(1);
         expect(peakKb).toBeLessThan(400 * 1024);
@@ -224,4 +252,65 @@ describe('the host keeps agents across UIs (built binary in a pseudo-terminal)',
       await rm(dir, { recursive: true, force: true });
     }
   }, 300_000);
+
+  it('kill -9 of the host with three agents (one paused, each with a setsid grandchild): nothing left stopped, nothing lost, leftovers listed, R resumes', async () => {
+    const dir = await realpath(await mkdtemp(join(tmpdir(), 'lanes-e2e-hostkill-')));
+    try {
+      const current = await setup([]);
+      const configDir = join(current.env.XDG_CONFIG_HOME!, 'lanes');
+      await mkdir(configDir, { recursive: true });
+      const preset = { command: process.execPath, args: [RESUME_AGENT, dir], resumeArgs: ['--resumed'] };
+      await writeFile(join(configDir, 'config.json'), JSON.stringify({ agents: { fake: preset } }));
+      const names = ['a', 'b', 'c'];
+      for (const name of names) await lanes(current, ['new', name, '--agent', 'fake']);
+      const agents = await Promise.all(names.map((name) => readIdentity(dir, `${name}.agent`)));
+      const children = await Promise.all(names.map((name) => readIdentity(dir, `${name}.child`)));
+      const shells = await Promise.all(names.map((name) => readIdentity(dir, `${name}.shell`)));
+      // Work in every worktree that must survive: an untracked file, a staged one, a commit.
+      for (const name of names) await writeFile(join(`${current.dir}.lanes`, name, `notes-${name}.txt`), `work of ${name}\n`);
+      await writeFile(join(`${current.dir}.lanes`, 'b', 'staged.txt'), 'staged\n');
+      await gitIn(join(`${current.dir}.lanes`, 'b'), ['add', 'staged.txt']);
+      await writeFile(join(`${current.dir}.lanes`, 'c', 'done.txt'), 'done\n');
+      await gitIn(join(`${current.dir}.lanes`, 'c'), ['add', 'done.txt']);
+      await gitIn(join(`${current.dir}.lanes`, 'c'), ['commit', '-qm', 'work of c']);
+
+      const first = await attach(current, names, { cols: 260 });
+      await first.waitFor((s) => names.every((name) => s.includes(`ARGV-${name}: (none)`)), 'the three agents');
+      first.write('2');
+      first.write('p');
+      await first.waitFor((s) => titleOf(s, '2 b').includes('paused'), 'lane b shown paused');
+      const paused = [agents[1]!, children[1]!];
+      await waitFor(async () => (await Promise.all(paused.map(async (p) => (await readProcessStat(p.pid))?.state))).every((state) => state === 'T'), 5_000, 'the paused agent and its grandchild to be stopped');
+      const before = await captureOracle(current.dir);
+      const host = await hostStatus(current);
+      process.kill(host.pid, 'SIGKILL');
+      await waitFor(async () => (await readProcessStat(host.pid)) === undefined || (await readProcessStat(host.pid))?.state === 'Z', 5_000, 'the host to be gone');
+      await waitFor(async () => (await Promise.all(agents.map(isGone))).every(Boolean), 10_000, 'the agents to end with their terminals');
+      await first.waitFor((s) => names.every((name) => titleOf(s, `${names.indexOf(name) + 1} ${name}`).includes('exited')), 'the first UI to show every lane exited');
+      first.kill();
+      await first.exited;
+
+      const second = new TerminalDriver({ args: [], cwd: current.dir, env: current.env, cols: 260 });
+      const leftovers = children.map((child, index) => `1 process from an earlier session still runs in lane ${names[index]} (pid ${child.pid}): node`);
+      // Read from everything the UI wrote: the notice is soon replaced by the one on restarting (R).
+      await waitFor(() => leftovers.every((line) => plainText(second.raw).includes(line)), 15_000, () => `the leftovers listed; screen:\n${second.screen()}`);
+      await second.waitFor((s) => names.every((name, index) => titleOf(s, `${index + 1} ${name}`).includes('exited')), 'every lane shown exited');
+      // The new host resumed what the killed one had stopped; the grandchildren are left running, not ended.
+      await waitFor(async () => (await readProcessStat(children[1]!.pid))?.state !== 'T', 10_000, 'the paused grandchild to run again');
+      for (const child of children) expect(await isGone(child)).toBe(false);
+      expect(await stoppedAmong([...agents, ...shells, ...children])).toEqual([]);
+      expect(await stoppedWithCwdIn(`${current.dir}.lanes`)).toEqual([]);
+      await assertNothingLost(before, current.dir);
+
+      second.write('1');
+      second.write('R');
+      await second.waitForText('ARGV-a: --resumed');
+      await waitFor(() => Number(readFileSync(join(dir, 'a.agent.pid'), 'utf8')) !== agents[0]!.pid, 10_000, 'a new agent in lane a');
+      await readIdentity(dir, 'a.agent');
+      await readIdentity(dir, 'a.child');
+    } finally {
+      await killStarted();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
