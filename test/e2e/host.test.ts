@@ -211,8 +211,8 @@ describe('the host keeps agents across UIs (built binary in a pseudo-terminal)',
     const dir = await realpath(await mkdtemp(join(tmpdir(), 'lanes-e2e-flood-')));
     try {
       const current = await setup([['flood', `node ${JSON.stringify(FLOOD_AGENT)} ${JSON.stringify(dir)} 100`]]);
-      const frozen = await attach(current, ['flood']);
-      const live = await attach(current, ['flood']);
+      const frozen = await attach(current, ['flood'], { cols: 300, rows: 100 });
+      const live = await attach(current, ['flood'], { cols: 300, rows: 100 });
       for (const ui of [frozen, live]) await ui.waitForText('READY-flood');
       const hostPid = (await hostStatus(current)).pid;
       const uiPid = frozen.uiPid();

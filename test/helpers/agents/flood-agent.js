@@ -8,6 +8,9 @@ import { createInterface } from 'node:readline';
 
 const dir = process.argv[2] ?? '.';
 const total = Number(process.argv[3] ?? 100) * 1024 * 1024;
+// Each line is as wide as the terminal, every character in a colour of its own: frames are as
+// large as a screen's frames get.
+const body = Array.from({ length: Math.max(1, (process.stdout.columns || 80) - 20) }, (_, i) => `\x1b[3${i % 8}m${String.fromCharCode(97 + (i % 26))}`).join('');
 const flood = () => {
   const started = Date.now();
   let written = 0;
@@ -15,7 +18,7 @@ const flood = () => {
   const pump = () => {
     while (written < total) {
       let chunk = '';
-      while (chunk.length < 64 * 1024) chunk += `flood line ${++line} ${'.'.repeat(60)}\r\n`;
+      while (chunk.length < 64 * 1024) chunk += `flood line ${++line} ${body}\x1b[0m\r\n`;
       written += chunk.length;
       if (!process.stdout.write(chunk)) return void process.stdout.once('drain', pump);
     }
