@@ -14,7 +14,7 @@ import { writeMixedCorpus, writeSeqCorpus } from './corpus.mjs';
 import { growAgentSet, makeAgentSet } from './agent-set.mjs';
 import { runCpuVariant } from './cpu.mjs';
 import { makeTempDir } from './fixtures.mjs';
-import { profileLanesInto } from './lanes-rig.mjs';
+import { profileLanesInto, stopAllHosts } from './lanes-rig.mjs';
 import { prepareLatency, runLatencyVariant } from './latency.mjs';
 import { parseOptions } from './options.mjs';
 import { OVERLAP_TARGET_MS, meetsOverlapTarget, overlapReport, runOverlapLatency } from './overlap.mjs';
@@ -48,6 +48,7 @@ const header = (settings, sections, isQuick, profileDir) => {
   return [
     `lanes bench${isQuick ? ' (--quick: a smoke test, the numbers mean little)' : ''}${profileDir ? ' (lanes profiled: slower than it is)' : ''}`,
     `lanes ${tryRun('git', ['rev-parse', '--short', 'HEAD']) ?? '?'} · node ${process.version} · ${tryRun('tmux', ['-V']) ?? 'tmux ?'} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    'lanes: agents in the lanes host (started by lanes new), the UI attached to it; tmux: a private server, its client attached',
     `outer terminal 120×40${sections.includes('throughput') ? ` · floods: ${mb(settings.floodBytes)} through 1 lane, 4 lanes × ${mb(settings.floodBytesEach4)} (${mb(4 * settings.floodBytesEach4)} in total), ${settings.floodReps} interleaved repetitions` : ''}`,
     '',
   ].join('\n');
@@ -177,7 +178,7 @@ const main = async () => {
       out.push('2. Keystroke echo latency (cat in cooked mode; probe written to the outer terminal until echoed on it)', await section('latency', () => latency(settings, corpora.mixed)), '');
     }
     const kinds = ['steady', 'idle'].filter((k) => sections.includes(k));
-    if (kinds.length > 0) out.push('3–4. CPU of the multiplexer processes (lanes: launcher + UI; tmux: server + client; agents excluded)', await section('cpu', () => cpu(settings, kinds)), '');
+    if (kinds.length > 0) out.push('3–4. CPU of the multiplexer processes, summed (lanes: launcher + UI + host; tmux: server + client; agents excluded)', await section('cpu', () => cpu(settings, kinds)), '');
     if (sections.includes('overlap')) {
       out.push(
         '5. Overlap flag latency (the same file written in a second lane → the overlap shown on the outer terminal)',
@@ -193,6 +194,7 @@ const main = async () => {
     console.log(out.join('\n'));
     throw error;
   } finally {
+    await stopAllHosts();
     await cleanupAll();
   }
   out.push(`total ${((performance.now() - start) / 1000).toFixed(0)} s · load at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
