@@ -81,3 +81,14 @@ export const cpuReport = (scenarios) => {
   if (notes.length > 0) parts.push('', 'failed runs:', ...notes);
   return parts.join('\n');
 };
+
+/** Attach time of each client: median (min–max) over the attaches, and the paired ratio. */
+export const attachReport = (label, runs) => {
+  const lanes = field(runs.lanes, 'ms');
+  const tmux = field(runs.tmux, 'ms');
+  const notes = [...errorsOf(`${label}, lanes`, runs.lanes), ...errorsOf(`${label}, tmux`, runs.tmux)];
+  return [
+    table(['attach (ms, median (min–max))', 'lanes', 'tmux', 'lanes/tmux'], [[label, spread(lanes, 0), spread(tmux, 0), ratio(median(pairedRatios(lanes, tmux)))]]),
+    ...(notes.length > 0 ? ['', 'failed runs:', ...notes] : []),
+  ].join('\n');
+};
