@@ -3,6 +3,7 @@
  * The heaviest functions of a V8 CPU profile (`--cpu-prof`, e.g. from `npm run bench -- --cpu-prof
  * DIR`) by self time: `node bench/profile-top.mjs FILE.cpuprofile [N]` (N defaults to 10).
  * Functions are merged by name and place (file:line); paths are shown from node_modules/ or dist/ on.
+ * Time the process spent waiting, V8's "(idle)", is left out of the ranking and reported apart.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -42,13 +43,16 @@ export const selfTimes = (profile) => {
   return [...merged.values()].sort((a, b) => b.ms - a.ms).map((e) => ({ ...e, share: total > 0 ? e.ms / total : 0 }));
 };
 
-/** The top `n` as a table, with the profile's total sampled time. */
+/** The top `n` busy functions as a table (% of busy time), with the profile's length and idle time. */
 export const topReport = (profile, n = 10) => {
-  const rows = selfTimes(profile).slice(0, n);
+  const all = selfTimes(profile);
+  const idle = all.filter((r) => r.name === '(idle)').reduce((sum, r) => sum + r.ms, 0);
+  const busy = all.filter((r) => r.name !== '(idle)');
+  const busyMs = busy.reduce((sum, r) => sum + r.ms, 0);
   const total = (profile.endTime - profile.startTime) / 1000;
   return [
-    table(['self ms', '%', 'function', 'where'], rows.map((r) => [num(r.ms, 1), num(r.share * 100, 1), r.name, r.place])),
-    `profile: ${num(total, 0)} ms`,
+    table(['self ms', '% busy', 'function', 'where'], busy.slice(0, n).map((r) => [num(r.ms, 1), num(busyMs > 0 ? (r.ms / busyMs) * 100 : 0, 1), r.name, r.place])),
+    `profile: ${num(total, 0)} ms, of which busy ${num(busyMs, 0)} ms, idle ${num(idle, 0)} ms`,
   ].join('\n');
 };
 
