@@ -30,7 +30,7 @@ export const throughputReport = (scenarios) => {
   return [
     table(['flood (MB/s, median (min–max))', 'lanes', 'tmux', 'raw floor', 'lanes/tmux', 'lanes/raw', 'tmux/raw'], rows),
     '',
-    table(['same floods, detail', 'lanes s', 'tmux s', 'lanes CPU %', 'tmux CPU %', 'lanes out MB', 'tmux out MB'], detail),
+    table(['same floods, detail', 'lanes s', 'tmux s', 'lanes CPU % (host+UI+launcher)', 'tmux CPU % (server+client)', 'lanes out MB', 'tmux out MB'], detail),
     ...(notes.length > 0 ? ['', 'failed runs:', ...notes] : []),
   ].join('\n');
 };
