@@ -3,7 +3,8 @@
  *
  * - mixed: lines 0–200 columns wide of words; about 30 % of the words coloured (16-colour, 256-colour,
  *   truecolor, bold), each reset after the word; about 1 % of the words CJK (two columns a character);
- * - seq: what `seq 1 N` prints, short lines that make the PTY and the emulators scroll a lot.
+ * - seq: what `seq 1 N` prints, short lines that make the PTY and the emulators scroll a lot;
+ * - history: numbered mixed lines, what agents printed before a UI attaches (the attach bench).
  *
  * Files are cut at a line end at or just below the size asked for.
  */
@@ -32,9 +33,9 @@ const sgrFor = (rand) => {
   return '\x1b[1m';
 };
 
-/** One line of the mixed corpus, without its newline; `rand` is the corpus PRNG. */
-export const mixedLine = (rand) => {
-  const target = Math.floor(rand() * 201);
+/** One line of the mixed corpus (0–`maxWidth` columns), without its newline; `rand` is the corpus PRNG. */
+export const mixedLine = (rand, maxWidth = 200) => {
+  const target = Math.floor(rand() * (maxWidth + 1));
   let line = '';
   let width = 0;
   while (width < target) {
@@ -90,6 +91,28 @@ const writeLines = async (path, bytes, lineOf) => {
 export const writeMixedCorpus = (path, bytes, seed = 1) => {
   const rand = prng(seed);
   return writeLines(path, bytes, () => mixedLine(rand));
+};
+
+/**
+ * Writes `lines` lines of history (what an agent printed before a UI attached): numbered lines of
+ * mixed text up to 100 columns, the width of an agent's usual output.
+ */
+export const writeHistoryCorpus = async (path, lines, seed = 3) => {
+  const rand = prng(seed);
+  const file = await open(path, 'w');
+  try {
+    let chunk = '';
+    for (let i = 1; i <= lines; i++) {
+      chunk += `${i} ${mixedLine(rand, 100)}\n`;
+      if (chunk.length > 1 << 16) {
+        await file.write(chunk);
+        chunk = '';
+      }
+    }
+    await file.write(chunk);
+  } finally {
+    await file.close();
+  }
 };
 
 /** Writes `seq 1 N` output up to `bytes`; resolves with the bytes written. */

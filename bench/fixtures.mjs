@@ -1,14 +1,16 @@
 /**
  * What every scenario needs: a temporary folder (removed on cleanup), an isolated environment, and
- * agent scripts. Agents announce themselves with a READY marker and may wait on a FIFO for the
- * bench's "go", so that timing starts when every multiplexer is up and every agent is waiting —
- * not while lanes or tmux is still starting.
+ * agent scripts. Agents announce themselves with a READY marker and wait on a FIFO for the bench's
+ * "go", so that timing starts when every multiplexer is up and every agent is waiting — not while
+ * lanes or tmux is still starting. An agent runs each command it is sent, says it is done (a DONE
+ * marker of that release on its terminal, and an acknowledgement file) and waits again: in lanes
+ * the agents live in the lanes host across UI starts, so one agent serves every repetition.
  *
  * Markers are printed by scripts (never written in a command line), so they cannot show up in a
  * pane title or a process list before the agent prints them.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile, open } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCleanup } from './cleanup.mjs';
@@ -20,12 +22,16 @@ export const makeTempDir = async (prefix) => {
   return dir;
 };
 
-/** The environment of the outer terminal: isolated HOME, plain shell, a known TERM and locale. */
+/**
+ * The environment of the outer terminal: isolated HOME, plain shell, a known TERM and locale, and a
+ * runtime folder of its own (where lanes puts its host's socket; `privateRuntimeDir` makes it).
+ */
 export const benchEnv = (home) => {
   const env = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_RUNTIME_DIR: join(home, 'run'),
     SHELL: '/bin/sh',
     TERM: 'xterm-256color',
     LANG: 'C.UTF-8',
@@ -41,28 +47,63 @@ export const benchEnv = (home) => {
   return env;
 };
 
+/** Make the runtime folder of `benchEnv(home)`: lanes refuses one that others can enter. */
+export const privateRuntimeDir = (env) => mkdir(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
+
 const quote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 
-/** The marker an agent prints once it runs, and the one it prints when its work is done. */
+/** The marker an agent prints whenever it waits for a command, and the one that ends release `round`. */
 export const readyMarker = (id) => `READY-${id}`;
-export const doneMarker = (id) => `DONE-${id}`;
+// The dot ends the number: DONE-a1-1 never matches inside DONE-a1-12.
+export const doneMarker = (id, round) => `DONE-${id}-${round}.`;
+
+/** The multiplexers the agents run under, each with FIFOs of its own (lanes' agents outlive a UI). */
+export const MUXES = ['lanes', 'tmux'];
 
 /**
- * Writes `agent-<id>.sh` into `dir` and returns the command line that runs it. The agent prints
- * READY-<id>; then either runs `body` (a shell fragment), or, given a `fifo`, waits there for one
- * line — the command to run — and runs it, prints DONE-<id> in the default style, and stays alive
- * (tmux 3.3 drops the last output of a pane whose process exits while tmux is still behind, so DONE
- * would never show there). An agent never released sits idle, like an agent waiting for a prompt.
+ * Writes `agent-<id>.sh` into `dir`: it prints READY-<id>, then runs `body` (a shell fragment).
+ * Returns the command line that runs it.
  */
-export const writeAgent = async (dir, id, { body, fifo }) => {
+export const writeAgent = async (dir, id, { body }) => {
   const path = join(dir, `agent-${id}.sh`);
   const [ready1, ready2] = readyMarker(id).split('-');
-  const [done1, done2] = doneMarker(id).split('-');
-  const lines = [`printf '%s-%s\\n' ${ready1} ${ready2}`];
-  if (fifo) lines.push(`read command < ${quote(fifo)}`, 'eval "$command"', `printf '\\033[0m%s-%s' ${done1} ${done2}`, 'exec sleep 3600');
-  else lines.push(body);
-  await writeFile(path, `${lines.join('\n')}\n`);
+  await writeFile(path, `printf '%s-%s\\n' ${ready1} ${ready2}\n${body}\n`);
   return `sh ${path}`;
+};
+
+/**
+ * Writes `agent-<id>.sh` into `dir`, an agent that waits for the bench's commands on a FIFO (its
+ * first argument), and makes one FIFO for it per multiplexer: in lanes the agent lives on in the
+ * lanes host while tmux runs its own, and one FIFO read by both would hand a command to either.
+ * The agent prints READY-<id>, then loops: waits for one line (a release number and the command to
+ * run), runs it, prints DONE-<id>-<release>. in the default style, touches `<fifo>.ack-<release>`
+ * and prints READY-<id> again. An agent never released sits idle, like an agent waiting for a
+ * prompt; it never exits (tmux 3.3 drops the last output of a pane whose process exits while tmux
+ * is still behind, so DONE would never show there).
+ * Returns, per multiplexer, `{ id, fifo, command }`.
+ */
+export const writeLoopAgent = async (dir, id) => {
+  const path = join(dir, `agent-${id}.sh`);
+  const [ready1, ready2] = readyMarker(id).split('-');
+  const ready = `printf '%s-%s\\n' ${ready1} ${ready2}`;
+  const lines = [
+    ready,
+    'while :; do',
+    // A read that opened the FIFO while the last writer was still closing it sees only its end.
+    '  read -r round command < "$1" || continue',
+    '  eval "$command"',
+    `  printf '\\033[0m\\n%s-%s-%s.\\n' DONE ${quote(id)} "$round"`,
+    '  : > "$1.ack-$round"',
+    `  ${ready}`,
+    'done',
+  ];
+  await writeFile(path, `${lines.join('\n')}\n`);
+  const out = {};
+  for (const mux of MUXES) {
+    const fifo = makeFifo(join(dir, `go-${id}-${mux}`));
+    out[mux] = { id, fifo, command: `sh ${path} ${fifo}` };
+  }
+  return out;
 };
 
 /** Makes a FIFO at `path`. */
@@ -71,17 +112,67 @@ export const makeFifo = (path) => {
   return path;
 };
 
+const exists = (path) => access(path).then(
+  () => true,
+  () => false,
+);
+
+/** Releases so far, bench-wide: each release's markers are its own, whatever an agent printed before. */
+let releases = 0;
+
 /**
- * Releases agents waiting on their FIFO: `commandFor(agent)` is the shell command each one runs.
- * Opening a FIFO blocks until its agent reads, so only release agents that printed READY.
+ * One release of agents waiting on their FIFO. Its DONE markers are known before it starts (wait
+ * for them first, then `start`). `commandFor(agent, stopFile)` is the shell command each agent
+ * runs; a command that runs until told to stop checks for `stopFile` (see `stop`).
  */
-export const releaseAgents = (agents, commandFor) =>
-  Promise.all(
-    agents.map(async (agent) => {
-      const handle = await open(agent.fifo, 'w');
-      await handle.write(`${commandFor(agent)}\n`);
-      await handle.close();
-    }),
-  );
+export class Release {
+  constructor(agents) {
+    this.agents = agents;
+    this.round = ++releases;
+    this.markers = agents.map((agent) => doneMarker(agent.id, this.round));
+  }
+
+  stopFile(agent) {
+    return `${agent.fifo}.stop-${this.round}`;
+  }
+
+  /**
+   * Sends every agent its command. Opening a FIFO blocks until its agent reads, so an agent still
+   * busy with an earlier command gets this one when it is done.
+   */
+  start(commandFor) {
+    return Promise.all(
+      this.agents.map(async (agent) => {
+        const handle = await open(agent.fifo, 'w');
+        await handle.write(`${this.round} ${commandFor(agent, this.stopFile(agent))}\n`);
+        await handle.close();
+      }),
+    );
+  }
+
+  /** Resolves when every agent finished this release's command (polled: agents may run in a host with no UI). */
+  async finished(timeoutMs = 30_000) {
+    const deadline = performance.now() + timeoutMs;
+    for (const agent of this.agents) {
+      while (!(await exists(`${agent.fifo}.ack-${this.round}`))) {
+        if (performance.now() > deadline) throw new Error(`agent ${agent.id} did not finish release ${this.round} within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  }
+
+  /** Tells commands that watch their stop file to end, and waits until every agent waits again. */
+  async stop(timeoutMs) {
+    await Promise.all(this.agents.map((agent) => writeFile(this.stopFile(agent), '')));
+    await this.finished(timeoutMs);
+  }
+}
+
+/** Releases `agents` with `commandFor` (see Release); resolves with the release once every agent has its command. */
+export const releaseAgents = async (agents, commandFor) => {
+  const release = new Release(agents);
+  await release.start(commandFor);
+  return release;
+};
 
 export const shellQuote = quote;

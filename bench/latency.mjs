@@ -6,11 +6,11 @@
  * cursor-tracker.mjs). Then it erases the probe (DEL, echoed as "\b \b"), waits for the erase to be
  * drawn and pauses 40–60 ms — more than one 30 fps frame, as between a person's keystrokes — so
  * that every probe starts from a quiet screen and the next probe's character differs from the
- * last one (a–z in turn).
+ * last one (a–z in turn). In lanes both agents live in the lanes host across the runs: a flooding
+ * run ends by telling the flood loop to stop and waiting until its agent waits again.
  */
-import { join } from 'node:path';
 import { prng } from './corpus.mjs';
-import { makeFifo, makeTempDir, releaseAgents, shellQuote, writeAgent } from './fixtures.mjs';
+import { makeTempDir, releaseAgents, shellQuote, writeAgent, writeLoopAgent } from './fixtures.mjs';
 import { enterTypeMode, makeLanesRepo, startLanes } from './lanes-rig.mjs';
 import { startTmux } from './tmux-rig.mjs';
 
@@ -20,17 +20,21 @@ const PROBE_TIMEOUT_MS = 2000;
 const ERASE_TIMEOUT_MS = 1000;
 /** The flood gets this long to reach full speed before the first probe. */
 const FLOOD_WARMUP_MS = 1000;
+/** A stopped flood loop ends after the `cat` under way (50 MB at the host's parse speed: seconds). */
+const FLOOD_STOP_TIMEOUT_MS = 60_000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Agents: `t` runs cat (the typing lane); `f` waits, and floods in a loop once released. */
+/**
+ * Agents: `t` runs cat (the typing lane); `f` waits, and floods in a loop once released (its lanes
+ * and tmux instances wait on FIFOs of their own).
+ */
 export const prepareLatency = async () => {
   const dir = await makeTempDir('lanes-bench-latency-');
-  const flood = { id: 'f', fifo: makeFifo(join(dir, 'go-f')) };
-  flood.command = await writeAgent(dir, 'f', { fifo: flood.fifo });
-  const agents = [{ id: 't', command: await writeAgent(dir, 't', { body: 'exec cat' }) }, flood];
-  const repo = await makeLanesRepo(agents);
-  return { agents, flood, repo };
+  const typing = { id: 't', command: await writeAgent(dir, 't', { body: 'exec cat' }) };
+  const flood = await writeLoopAgent(dir, 'f');
+  const repo = await makeLanesRepo([typing, flood.lanes], 'echo latency');
+  return { agents: { lanes: [typing, flood.lanes], tmux: [typing, flood.tmux] }, flood, repo };
 };
 
 /** Types `keys` probes; resolves with latencies in ms and the number of probes never seen. */
@@ -74,8 +78,9 @@ const probe = async (outer, cell, keys, seed) => {
  */
 export const runLatencyVariant = async (mux, isFlood, prepared, { keys, seed, floodFile }) => {
   let session;
+  let flood;
   try {
-    session = mux === 'lanes' ? await startLanes(prepared.repo) : await startTmux(prepared.agents);
+    session = mux === 'lanes' ? await startLanes(prepared.repo) : await startTmux(prepared.agents.tmux);
     const { outer } = session;
     await outer.waitForScreen((s) => s.includes('READY-t') && s.includes('READY-f'), 'both agents on screen');
     if (mux === 'lanes') await enterTypeMode(session, 1);
@@ -83,7 +88,7 @@ export const runLatencyVariant = async (mux, isFlood, prepared, { keys, seed, fl
     // cat's cursor: the start of the line below the READY marker.
     const cell = { row: ready.row + 1, col: ready.col };
     if (isFlood) {
-      await releaseAgents([prepared.flood], () => `while :; do cat ${shellQuote(floodFile)}; done`);
+      flood = await releaseAgents([prepared.flood[mux]], (_agent, stop) => `while [ ! -e ${shellQuote(stop)} ]; do cat ${shellQuote(floodFile)}; done`);
       await sleep(FLOOD_WARMUP_MS);
     }
     outer.setScreen(false);
@@ -92,5 +97,7 @@ export const runLatencyVariant = async (mux, isFlood, prepared, { keys, seed, fl
     return { error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
   } finally {
     await session?.dispose();
+    // tmux's agents ended with its server; lanes' go on in the host and must be idle again.
+    if (mux === 'lanes') await flood?.stop(FLOOD_STOP_TIMEOUT_MS);
   }
 };

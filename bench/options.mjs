@@ -19,6 +19,9 @@ const DEFAULT = {
   // Statuses settle 3 s after an agent's last output (core/status.ts): measure after that.
   idleWarmupMs: 5000,
   overlapReps: 10,
+  // Attach (issue 8): 8 lanes with 5,000 lines of history each, attached to 5 times.
+  attachLines: 5000,
+  attachReps: 5,
 };
 
 const QUICK = {
@@ -34,16 +37,18 @@ const QUICK = {
   idleSeconds: 1.5,
   idleWarmupMs: 1000,
   overlapReps: 2,
+  attachReps: 1,
 };
 
-export const SECTIONS = ['throughput', 'latency', 'steady', 'idle', 'overlap'];
+export const SECTIONS = ['throughput', 'latency', 'steady', 'idle', 'overlap', 'attach'];
 
 const USAGE = `usage: node bench/run.mjs [--quick] [--only SECTION[,SECTION]] [--reps N] [--cpu-prof DIR]
   --quick     small sizes and one repetition: a smoke test (< 60 s), not a measurement
   --only      run some of: ${SECTIONS.join(', ')}
   --reps      repetitions of each flood (default ${DEFAULT.floodReps})
-  --cpu-prof  write a V8 CPU profile of every lanes process into DIR (slows lanes down: for
-              finding causes, not for numbers)
+  --cpu-prof  write a V8 CPU profile of every lanes process (launcher, UI, host) into DIR,
+              with processes.txt naming each pid (slows lanes down: for finding causes, not
+              for numbers; node bench/profile-top.mjs FILE lists a profile's heaviest functions)
 Run \`npm run build\` first (npm run bench does).`;
 
 /** Parses argv; returns { settings, sections, isQuick, profileDir } or { help } / { error }. */

@@ -16,7 +16,7 @@ const SETTLE_MS = 600;
 const agent = (id) => ({ id, command: `printf '${readyMarker(id)}\\n'; exec cat` });
 
 export const runOverlapLatency = async ({ reps, timeoutMs = 10_000 }) => {
-  const repo = await makeLanesRepo([agent('ov1'), agent('ov2')]);
+  const repo = await makeLanesRepo([agent('ov1'), agent('ov2')], 'overlap');
   const session = await startLanes(repo);
   const samples = [];
   try {

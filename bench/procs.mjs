@@ -31,6 +31,12 @@ export const cpuSeconds = (pid) => {
   return fields ? (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS : 0;
 };
 
+/** When a process started (clock ticks since boot, field 22): with the pid, its identity; undefined once gone. */
+export const startTime = (pid) => {
+  const fields = statFields(pid);
+  return fields ? Number(fields[19]) : undefined;
+};
+
 /** Sum of cpuSeconds over several processes. */
 export const cpuSecondsOf = (pids) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 

@@ -30,7 +30,7 @@ export const throughputReport = (scenarios) => {
   return [
     table(['flood (MB/s, median (min–max))', 'lanes', 'tmux', 'raw floor', 'lanes/tmux', 'lanes/raw', 'tmux/raw'], rows),
     '',
-    table(['same floods, detail', 'lanes s', 'tmux s', 'lanes CPU %', 'tmux CPU %', 'lanes out MB', 'tmux out MB'], detail),
+    table(['same floods, detail', 'lanes s', 'tmux s', 'lanes CPU % (host+UI+launcher)', 'tmux CPU % (server+client)', 'lanes out MB', 'tmux out MB'], detail),
     ...(notes.length > 0 ? ['', 'failed runs:', ...notes] : []),
   ].join('\n');
 };
@@ -80,4 +80,15 @@ export const cpuReport = (scenarios) => {
   if (processRows.length > 0) parts.push('', table(['per process', 'steady CPU %', 'idle CPU %', 'RSS MB (end of steady run)'], processRows));
   if (notes.length > 0) parts.push('', 'failed runs:', ...notes);
   return parts.join('\n');
+};
+
+/** Attach time of each client: median (min–max) over the attaches, and the paired ratio. */
+export const attachReport = (label, runs) => {
+  const lanes = field(runs.lanes, 'ms');
+  const tmux = field(runs.tmux, 'ms');
+  const notes = [...errorsOf(`${label}, lanes`, runs.lanes), ...errorsOf(`${label}, tmux`, runs.tmux)];
+  return [
+    table(['attach (ms, median (min–max))', 'lanes', 'tmux', 'lanes/tmux'], [[label, spread(lanes, 0), spread(tmux, 0), ratio(median(pairedRatios(lanes, tmux)))]]),
+    ...(notes.length > 0 ? ['', 'failed runs:', ...notes] : []),
+  ].join('\n');
 };

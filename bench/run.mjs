@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * lanes benchmark: flood throughput, keystroke echo latency, CPU while agents stream and while
- * they idle — lanes side by side with tmux (and the raw PTY floor) in one run, on this machine.
+ * they idle, overlap flag latency, time to attach — lanes (its agents in the lanes host, the UI
+ * attached to it) side by side with tmux (and the raw PTY floor) in one run, on this machine, with
+ * the floors of issue 8 judged at the end.
  * Usage: npm run bench [-- --quick]   (see options.mjs; method: notes/performance-research.md §1).
  */
 import { execFileSync } from 'node:child_process';
@@ -14,11 +16,13 @@ import { writeMixedCorpus, writeSeqCorpus } from './corpus.mjs';
 import { growAgentSet, makeAgentSet } from './agent-set.mjs';
 import { runCpuVariant } from './cpu.mjs';
 import { makeTempDir } from './fixtures.mjs';
-import { profileLanesInto } from './lanes-rig.mjs';
+import { profileLanesInto, stopAllHosts } from './lanes-rig.mjs';
 import { prepareLatency, runLatencyVariant } from './latency.mjs';
 import { parseOptions } from './options.mjs';
 import { OVERLAP_TARGET_MS, meetsOverlapTarget, overlapReport, runOverlapLatency } from './overlap.mjs';
-import { cpuReport, latencyReport, throughputReport } from './report.mjs';
+import { attachReport, cpuReport, latencyReport, throughputReport } from './report.mjs';
+import { prepareAttach, runAttachVariant } from './attach.mjs';
+import { attachChecks, cpuChecks, floodChecks, floorsReport, latencyChecks } from './floors.mjs';
 import { VARIANTS, runFloodVariant } from './throughput.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,6 +52,7 @@ const header = (settings, sections, isQuick, profileDir) => {
   return [
     `lanes bench${isQuick ? ' (--quick: a smoke test, the numbers mean little)' : ''}${profileDir ? ' (lanes profiled: slower than it is)' : ''}`,
     `lanes ${tryRun('git', ['rev-parse', '--short', 'HEAD']) ?? '?'} · node ${process.version} · ${tryRun('tmux', ['-V']) ?? 'tmux ?'} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    'lanes: agents in the lanes host (started by lanes new), the UI attached to it; tmux: a private server, its client attached',
     `outer terminal 120×40${sections.includes('throughput') ? ` · floods: ${mb(settings.floodBytes)} through 1 lane, 4 lanes × ${mb(settings.floodBytesEach4)} (${mb(4 * settings.floodBytesEach4)} in total), ${settings.floodReps} interleaved repetitions` : ''}`,
     '',
   ].join('\n');
@@ -60,6 +65,9 @@ const section = async (name, fn) => {
   progress(`${name} done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
   return text;
 };
+
+/** The floors judged so far (floors.mjs), in the order their sections ran. */
+const checks = [];
 
 /** Agent sets are made once and shared by the scenarios with as many lanes. */
 const sets = {};
@@ -89,6 +97,7 @@ const throughput = async (settings, corpora) => {
       }
     }
   }
+  checks.push(...floodChecks(scenarios));
   return throughputReport(scenarios);
 };
 
@@ -107,6 +116,7 @@ const latency = async (settings, floodFile) => {
       progress(`latency ${run + 1}/${settings.latencyRuns} ${v.label}: ${result.error ?? `${result.latencies.length} keys`}`);
     }
   }
+  checks.push(...latencyChecks(variants));
   return latencyReport(variants);
 };
 
@@ -130,7 +140,22 @@ const cpu = async (settings, kinds) => {
     }
     scenarios.push({ kind, label: `${label}, ${options.seconds} s`, runs });
   }
+  checks.push(...cpuChecks(scenarios));
   return cpuReport(scenarios);
+};
+
+const attach = async (settings) => {
+  const prepared = await prepareAttach(await agentSet(8), { lines: settings.attachLines });
+  const runs = { lanes: [], tmux: [] };
+  for (let rep = 0; rep < settings.attachReps; rep++) {
+    for (const mux of rotate(['lanes', 'tmux'], rep)) {
+      const result = await runAttachVariant(mux, prepared);
+      runs[mux][rep] = result;
+      progress(`attach ${rep + 1}/${settings.attachReps} ${mux}: ${result.error ?? `${result.ms.toFixed(0)} ms`}`);
+    }
+  }
+  checks.push(...attachChecks(runs));
+  return attachReport(`8 lanes × ${settings.attachLines} lines of history`, runs);
 };
 
 /** The flood corpora, generated into a temporary folder. */
@@ -177,7 +202,7 @@ const main = async () => {
       out.push('2. Keystroke echo latency (cat in cooked mode; probe written to the outer terminal until echoed on it)', await section('latency', () => latency(settings, corpora.mixed)), '');
     }
     const kinds = ['steady', 'idle'].filter((k) => sections.includes(k));
-    if (kinds.length > 0) out.push('3–4. CPU of the multiplexer processes (lanes: launcher + UI; tmux: server + client; agents excluded)', await section('cpu', () => cpu(settings, kinds)), '');
+    if (kinds.length > 0) out.push('3–4. CPU of the multiplexer processes, summed (lanes: launcher + UI + host; tmux: server + client; agents excluded)', await section('cpu', () => cpu(settings, kinds)), '');
     if (sections.includes('overlap')) {
       out.push(
         '5. Overlap flag latency (the same file written in a second lane → the overlap shown on the outer terminal)',
@@ -188,21 +213,33 @@ const main = async () => {
         '',
       );
     }
+    if (sections.includes('attach')) {
+      out.push('6. Time to attach (from starting lanes, or tmux attach, until every pane shows its last line on the outer terminal)', await section('attach', () => attach(settings)), '');
+    }
+    if (checks.length > 0) out.push('Floors of issue 8', floorsReport(checks, { isQuick }), '');
   } catch (error) {
     // What was measured before the failure is still worth seeing.
     console.log(out.join('\n'));
     throw error;
   } finally {
+    await stopAllHosts();
     await cleanupAll();
   }
   out.push(`total ${((performance.now() - start) / 1000).toFixed(0)} s · load at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(out.join('\n'));
   // A missed spec target fails the run (the numbers above say by how much).
+  let code = 0;
   if (overlapSamples !== undefined && !meetsOverlapTarget(overlapSamples)) {
     console.error(`bench: the overlap flag missed its target (p90 ≥ ${OVERLAP_TARGET_MS} ms, SPEC §5)`);
-    return 1;
+    code = 1;
   }
-  return 0;
+  // A floor missed beyond the run's noise fails it too; a --quick run is too small to judge.
+  const missed = checks.filter((c) => c.isFailure);
+  if (missed.length > 0 && !isQuick) {
+    console.error(`bench: ${missed.length} floor${missed.length === 1 ? '' : 's'} of issue 8 missed beyond the run's noise: ${missed.map((c) => c.label).join('; ')}`);
+    code = 1;
+  }
+  return code;
 };
 
 main().then(

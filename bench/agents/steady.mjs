@@ -1,11 +1,20 @@
 // A fake agent that streams like a busy coding agent: one coloured status line every 50 ms
-// (20 lines a second), with a spinner, a step counter, a file name and a progress bar.
+// (20 lines a second), with a spinner, a step counter, a file name and a progress bar. It ends
+// once the file named by its second argument exists (checked at each line), so that an agent
+// of the lanes host can go back to waiting.
+import { existsSync } from 'node:fs';
+
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const PERIOD_MS = 50;
 const id = process.argv[2] ?? 'x';
+const stopFile = process.argv[3];
 let step = 0;
 const start = Date.now();
-setInterval(() => {
+const timer = setInterval(() => {
+  if (stopFile !== undefined && existsSync(stopFile)) {
+    clearInterval(timer);
+    return;
+  }
   step += 1;
   const percent = step % 101;
   const filled = Math.round(percent / 5);

@@ -1,5 +1,8 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mixedLine, prng } from '../../bench/corpus.mjs';
+import { mixedLine, prng, writeHistoryCorpus } from '../../bench/corpus.mjs';
 import { median, pairedRatios, percentile } from '../../bench/stats.mjs';
 import { spread, table } from '../../bench/table.mjs';
 
@@ -58,5 +61,25 @@ describe('bench report helpers', () => {
 
   it('aligns table columns', () => {
     expect(table(['a', 'bb'], [['x', '1'], ['yyy', '22']]).split('\n')).toEqual(['a    bb', '---  --', 'x     1', 'yyy  22']);
+  });
+});
+
+describe('bench history corpus', () => {
+  it('has exactly the lines asked for, numbered, each at most 100 columns after its number', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lanes-bench-history-test-'));
+    try {
+      const file = join(dir, 'history.txt');
+      await writeHistoryCorpus(file, 5000);
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toHaveLength(5000);
+      lines.forEach((line, i) => {
+        const [number, ...rest] = line.split(' ');
+        expect(number).toBe(String(i + 1));
+        expect(visibleWidth(rest.join(' '))).toBeLessThanOrEqual(100);
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
