@@ -253,7 +253,7 @@ describe('the host keeps agents across UIs (built binary in a pseudo-terminal)',
     }
   }, 300_000);
 
-  it('kill -9 of the host with three agents (one paused, each with a setsid grandchild): nothing left stopped, nothing lost, leftovers listed, R resumes', async () => {
+  it('kill -9 of the host with three agents (one paused, each with a setsid grandchild): nothing left stopped, nothing lost, leftovers listed, R then R again ends them and resumes', async () => {
     const dir = await realpath(await mkdtemp(join(tmpdir(), 'lanes-e2e-hostkill-')));
     try {
       const current = await setup([]);
@@ -302,9 +302,15 @@ describe('the host keeps agents across UIs (built binary in a pseudo-terminal)',
       expect(await stoppedWithCwdIn(`${current.dir}.lanes`)).toEqual([]);
       await assertNothingLost(before, current.dir);
 
+      // R lists what still runs in the lane; R again ends exactly that and restarts the agent.
       second.write('1');
       second.write('R');
+      await waitFor(() => plainText(second.raw).includes('R again ends it and restarts the agent'), 15_000, () => `the leftover offered for ending; screen:\n${second.screen()}`);
+      expect(await isGone(children[0]!)).toBe(false);
+      second.write('R');
       await second.waitForText('ARGV-a: --resumed');
+      await waitFor(() => isGone(children[0]!), 10_000, 'the leftover of lane a to be ended');
+      for (const child of children.slice(1)) expect(await isGone(child)).toBe(false);
       await waitFor(() => Number(readFileSync(join(dir, 'a.agent.pid'), 'utf8')) !== agents[0]!.pid, 10_000, 'a new agent in lane a');
       await readIdentity(dir, 'a.agent');
       await readIdentity(dir, 'a.child');
