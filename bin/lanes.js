@@ -5,4 +5,4 @@ if (process.env.NODE_ENV === undefined) {
   process.env.NODE_ENV = 'production';
   process.env.LANES_DEFAULTED_NODE_ENV = '1';
 }
-await import('../dist/cli/entry.js');
+await import('../dist/bundle/entry.js');

@@ -41,9 +41,10 @@ const run = async (controller: Controller, force: boolean): Promise<void> => {
     notify(controller.store, space, 'warning');
     return;
   }
-  // The agent's whole tree as the host knows it: descendants that left the worktree too.
-  const rootPids = (await controller.host.processTree(lane.name).catch(() => [])).map((entry) => entry.pid);
-  const outcome = await teardownLane({ repo, lane, base: lane.base, stateStore, force, rootPids }).catch((error: unknown) => ({
+  // The agent's whole tree as the host knows it (descendants that left the worktree too): each
+  // ended on its own while it is the same process (pid and start time), never as a group leader.
+  const namedProcesses = await controller.host.processTree(lane.name).catch(() => []);
+  const outcome = await teardownLane({ repo, lane, base: lane.base, stateStore, force, namedProcesses }).catch((error: unknown) => ({
     kind: 'refused' as const,
     reason: error instanceof Error ? error.message : String(error),
     report: undefined,

@@ -1,19 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isLanesError, systemErrorLine, usageError } from '../core/errors.js';
 import { GitError } from '../git/exec.js';
-import { runDemo } from './demo.js';
-import { runDiff } from './diff.js';
-import { runDoctor } from './doctor.js';
-import { runLs } from './ls.js';
-import { runMerge } from './merge.js';
-import { runNew } from './new.js';
-import { runRestore, runRm } from './rm.js';
-import { runOverlaps } from './overlaps.js';
-import { runTrust } from './trust.js';
-import { runHostServe, runHostStatus, runHostStop } from './host.js';
-import { runSend } from './send.js';
-import { runUiCommand } from './ui.js';
 import { version } from './version.js';
+
+// Each command's module is loaded when it runs: the host never loads Ink, the UI never loads the
+// terminal emulator, and `lanes ls` loads neither.
 
 /** Exit codes (SPEC §2). */
 const EXIT_REFUSED = 1;
@@ -50,13 +41,13 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .action(async () => {
       const [unknown] = program.args;
       if (unknown !== undefined) throw usageError(`unknown command '${unknown}'`, 'see lanes --help');
-      setCode(await runUiCommand(program.opts<GlobalOptions>()));
+      setCode(await (await import('./ui.js')).runUiCommand(program.opts<GlobalOptions>()));
     });
 
   program
     .command('demo')
     .description('a throwaway repository with three scripted demo agents, opened in the UI')
-    .action(async () => setCode(await runDemo(program.opts<GlobalOptions>())));
+    .action(async () => setCode(await (await import('./demo.js')).runDemo(program.opts<GlobalOptions>())));
 
   program
     .command('new')
@@ -68,7 +59,7 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .option('--prompt <text>', 'a first task for the agent')
     .option('--scope <glob>', 'files this lane is meant to touch (repeatable)', collect)
     .action(async (name: string, options: { agent?: string; cmd?: string; base?: string; prompt?: string; scope?: string[] }) =>
-      setCode(await runNew(program.opts<GlobalOptions>(), name, options)),
+      setCode(await (await import('./new.js')).runNew(program.opts<GlobalOptions>(), name, options)),
     );
 
   program
@@ -76,7 +67,7 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .description('lanes with status, branch, ahead/behind, changed files and overlaps')
     .option('--json', 'machine-readable output (documented in the README)')
     .option('--archived', 'the archives of torn-down lanes instead')
-    .action(async (options: { json?: boolean; archived?: boolean }) => setCode(await runLs(program.opts<GlobalOptions>(), options)));
+    .action(async (options: { json?: boolean; archived?: boolean }) => setCode(await (await import('./ls.js')).runLs(program.opts<GlobalOptions>(), options)));
 
   program
     .command('merge')
@@ -87,7 +78,7 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .option('--no-verify', 'skip the configured verify command')
     .option('--yes', 'do not ask for confirmation')
     .action(async (name: string, options: { squash?: boolean; commitWip?: boolean; verify?: boolean; yes?: boolean }) =>
-      setCode(await runMerge(program.opts<GlobalOptions>(), name, options)),
+      setCode(await (await import('./merge.js')).runMerge(program.opts<GlobalOptions>(), name, options)),
     );
 
   program
@@ -95,26 +86,26 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .description("the lane's changes since its fork point, committed or not (coloured on a terminal)")
     .argument('<name>', 'the lane')
     .option('--stat', 'a summary: changed lines per file and the total')
-    .action(async (name: string, options: { stat?: boolean }) => setCode(await runDiff(program.opts<GlobalOptions>(), name, options)));
+    .action(async (name: string, options: { stat?: boolean }) => setCode(await (await import('./diff.js')).runDiff(program.opts<GlobalOptions>(), name, options)));
 
   program
     .command('rm')
     .description('tear a lane down: archived first; refuses to lose work without --force')
     .argument('<name>', 'the lane')
     .option('--force', 'tear down even when work would be lost (it is archived first)')
-    .action(async (name: string, options: { force?: boolean }) => setCode(await runRm(program.opts<GlobalOptions>(), name, options)));
+    .action(async (name: string, options: { force?: boolean }) => setCode(await (await import('./rm.js')).runRm(program.opts<GlobalOptions>(), name, options)));
 
   program
     .command('restore')
     .description('bring back a torn-down lane from its newest archive, files and all')
     .argument('<name>', 'the lane')
-    .action(async (name: string) => setCode(await runRestore(program.opts<GlobalOptions>(), name)));
+    .action(async (name: string) => setCode(await (await import('./rm.js')).runRestore(program.opts<GlobalOptions>(), name)));
 
   program
     .command('overlaps')
     .description('files touched by more than one lane, and by the base since a lane forked')
     .option('--json', 'machine-readable output (documented in the README)')
-    .action(async (options: { json?: boolean }) => setCode(await runOverlaps(program.opts<GlobalOptions>(), options)));
+    .action(async (options: { json?: boolean }) => setCode(await (await import('./overlaps.js')).runOverlaps(program.opts<GlobalOptions>(), options)));
 
   program
     .command('trust')
@@ -122,7 +113,7 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .option('--yes', 'do not ask for confirmation')
     .option('--revoke', 'take the trust back')
     .option('--json', 'only report the file, its commands and whether they are trusted')
-    .action(async (options: { yes?: boolean; revoke?: boolean; json?: boolean }) => setCode(await runTrust(program.opts<GlobalOptions>(), options)));
+    .action(async (options: { yes?: boolean; revoke?: boolean; json?: boolean }) => setCode(await (await import('./trust.js')).runTrust(program.opts<GlobalOptions>(), options)));
 
   program
     .command('send')
@@ -130,24 +121,24 @@ const buildProgram = (setCode: (code: number) => void): Command => {
     .argument('<name>', 'the lane')
     .argument('<text>', 'what to type')
     .option('--no-enter', 'do not press Enter after the text')
-    .action(async (name: string, text: string, options: { enter?: boolean }) => setCode(await runSend(program.opts<GlobalOptions>(), name, text, options)));
+    .action(async (name: string, text: string, options: { enter?: boolean }) => setCode(await (await import('./send.js')).runSend(program.opts<GlobalOptions>(), name, text, options)));
 
   const host = program.command('host').description("the background process that holds the agents' terminals (agents outlive the UI)");
   host
     .command('status')
     .description('what the lanes host of this repository runs')
     .option('--json', 'machine-readable output (documented in the README)')
-    .action(async (options: { json?: boolean }) => setCode(await runHostStatus(program.opts<GlobalOptions>(), options)));
+    .action(async (options: { json?: boolean }) => setCode(await (await import('./host.js')).runHostStatus(program.opts<GlobalOptions>(), options)));
   host
     .command('stop')
     .description('end every agent, then the host (after a confirmation); worktrees and branches are kept')
     .option('--yes', 'do not ask for confirmation')
-    .action(async (options: { yes?: boolean }) => setCode(await runHostStop(program.opts<GlobalOptions>(), options)));
+    .action(async (options: { yes?: boolean }) => setCode(await (await import('./host.js')).runHostStop(program.opts<GlobalOptions>(), options)));
   host
     .command('serve', { hidden: true })
     .description('run the host in this process (lanes starts it by itself)')
     .option('--common-dir <dir>', "the repository's git common folder")
-    .action(async (options: { commonDir?: string }) => setCode(await runHostServe(options)));
+    .action(async (options: { commonDir?: string }) => setCode(await (await import('./host.js')).runHostServe(options)));
   host.action(() => {
     throw usageError('lanes host needs a subcommand: status or stop', 'see lanes host --help');
   });
@@ -155,7 +146,7 @@ const buildProgram = (setCode: (code: number) => void): Command => {
   program
     .command('doctor')
     .description('check git, the terminal, the configuration and the lanes state; print fixes')
-    .action(async () => setCode(await runDoctor(program.opts<GlobalOptions>())));
+    .action(async () => setCode(await (await import('./doctor.js')).runDoctor(program.opts<GlobalOptions>())));
 
   for (const command of program.commands) {
     command.exitOverride().showSuggestionAfterError(false).configureOutput({

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
-import type { FrameMessage, Hello, HostMessage } from '../protocol/messages.js';
+import type { FrameMessage, Hello, HostMessage, HostTerminalEvent } from '../protocol/messages.js';
 import type { LocalHost } from './local-host.js';
 
 /**
@@ -45,6 +45,11 @@ export class ClientLink {
   private isClosed = false;
   /** Lanes whose terminal state this client has been told (a frame never comes before it). */
   private readonly told = new Set<string>();
+  /**
+   * Terminal events held while the client is behind: the latest of each kind per lane (a title
+   * that changed a thousand times is one title, a thousand bells are one), sent on the drain.
+   */
+  private readonly heldEvents = new Map<string, HostTerminalEvent>();
 
   constructor(
     readonly socket: Socket,
@@ -52,6 +57,9 @@ export class ClientLink {
   ) {
     socket.on('drain', () => {
       this.isBlocked = false;
+      const held = [...this.heldEvents.values()];
+      this.heldEvents.clear();
+      for (const event of held) this.send({ t: 'event', event });
       this.schedule(true);
     });
   }
@@ -66,6 +74,19 @@ export class ClientLink {
     if (this.isClosed || this.socket.destroyed) return;
     if (message.t === 'terminal') this.told.add(message.info.id);
     this.socket.write(encodeFrame(message));
+  }
+
+  /** A terminal event for this client: sent at once, or held (coalesced) while it is behind. */
+  event(event: HostTerminalEvent): void {
+    if (!this.isUi) return;
+    if (this.isBlocked || this.socket.writableLength > HIGH_WATER_BYTES) {
+      this.isBlocked = true;
+      const key = `${event.type}:${event.id}`;
+      this.heldEvents.delete(key);
+      this.heldEvents.set(key, event);
+      return;
+    }
+    this.send({ t: 'event', event });
   }
 
   /** A lane's screen changed: this client gets it with its next frames. */

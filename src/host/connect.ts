@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LanesError } from '../core/errors.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
-import { HostConnection } from './connection.js';
+import { HostConnection, HostEndingError } from './connection.js';
 import { ensureRuntimeDir, hostPaths, readLiveRecord, rotateLog, type HostPaths } from './runtime.js';
 
 /** A host started on demand listens within this long, even on a loaded machine. */
@@ -29,7 +29,8 @@ export interface ConnectOptions {
 
 const isNoHost = (error: unknown): boolean => {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTSOCK';
+  // ECONNRESET, EPIPE and a close before the welcome: a host that is ending.
+  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTSOCK' || code === 'ECONNRESET' || code === 'EPIPE' || error instanceof HostEndingError;
 };
 
 /** The repository's host speaks another protocol: a command that needs it cannot go on. */

@@ -15,6 +15,14 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
  * One client connection to a lanes host: the handshake, requests with their replies, and the other
  * messages (frames, events) handed to `onMessage`. Nothing here blocks: a request is a promise.
  */
+/** The host closed the connection before its welcome: it is ending (a caller starts the next one). */
+export class HostEndingError extends Error {
+  readonly code = 'ELANESHOSTENDING';
+  constructor() {
+    super('the lanes host closed the connection during the handshake');
+  }
+}
+
 export class HostConnection {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -48,7 +56,7 @@ export class HostConnection {
       };
       const timer = setTimeout(() => fail(new LanesError('the lanes host does not answer', { hint: 'lanes host status says what runs; lanes host stop --yes ends it' })), WELCOME_TIMEOUT_MS);
       socket.once('error', fail);
-      socket.once('close', () => fail(new LanesError('the lanes host closed the connection during the handshake')));
+      socket.once('close', () => fail(new HostEndingError()));
       socket.once('connect', () => socket.write(encodeFrame({ t: 'hello', protocol: PROTOCOL_VERSION, version: options.version, role: options.role, ...(options.fps ? { fps: options.fps } : {}) })));
       const onData = (chunk: Buffer): void => {
         let messages: unknown[];
@@ -61,6 +69,11 @@ export class HostConnection {
         const [first, ...rest] = messages;
         if (first === undefined) return;
         const welcome = first as Welcome;
+        // A host that ends says goodbye to every client: to this one it is no host.
+        if ((first as { t?: unknown })?.t === 'bye') {
+          fail(new HostEndingError());
+          return;
+        }
         if (welcome?.t !== 'welcome' || typeof welcome.protocol !== 'number') {
           fail(new LanesError('what answers on the lanes host socket is not a lanes host'));
           return;

@@ -52,20 +52,23 @@ export const serveHost = async (commonDir: string, version: string, env: NodeJS.
   let isEnding = false;
 
   const server = createServer();
+  let closed: Promise<void> | undefined;
+  /** No new client from here on: one that comes now finds no socket and starts the next host (which takes the lock once this one released it). */
+  const stopAccepting = (): Promise<void> => {
+    closed ??= Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), unlink(paths.socket).catch(() => undefined)]).then(() => undefined);
+    return closed;
+  };
   const end = async (code: number, reason: string): Promise<void> => {
     if (isEnding) return;
     isEnding = true;
     if (idleTimer) clearTimeout(idleTimer);
     log(`ending: ${reason}`);
-    // No new client from here on: one that comes now finds no socket and starts the next host
-    // (which takes the lock once this one released it).
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await unlink(paths.socket).catch(() => undefined);
+    const closing = stopAccepting();
     host.farewell(reason);
     // The record goes before the agents: a lanes started meanwhile sees no host and none of its agents.
     await removeOwnRecord(paths).catch(() => undefined);
     await terminals.dispose().catch(() => undefined);
-    await closed;
+    await closing;
     await releaseHostLock(paths);
     finish(code);
   };
@@ -83,6 +86,7 @@ export const serveHost = async (commonDir: string, version: string, env: NodeJS.
     log,
     onIdle: checkIdle,
     onStopped: () => void end(0, 'stopped by lanes host stop'),
+    onStopping: () => void stopAccepting(),
   });
   host.listen(server);
   server.on('connection', () => {

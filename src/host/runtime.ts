@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LanesError } from '../core/errors.js';
 import { writeFileAtomic } from '../git/atomic-file.js';
 import { isAlive } from '../git/file-lock.js';
 import { readRegularFile } from '../git/regular-file.js';
-import { processStartTime } from '../term/process-tree.js';
+import { processStartTime, readProcessStat } from '../term/process-tree.js';
 
 /**
  * Where a repository's lanes host lives:
@@ -124,45 +125,83 @@ export const removeOwnRecord = async (paths: HostPaths, pid = process.pid): Prom
   if (record?.pid === pid) await unlink(paths.record).catch(() => undefined);
 };
 
+/** Tries for the lock (a stale one is broken in between) before a host gives up. */
+const LOCK_ATTEMPTS = 100;
+/** How long a process waits while another breaks a stale lock. */
+const BREAKER_WAIT_MS = 20;
+/** A breaker older than this was left by a process that died holding it. */
+const STALE_BREAKER_MS = 10_000;
+
+/** True while `holder` names a running process (not a zombie waiting to be reaped) started when it says. */
+const isLiveHolder = async (holder: { pid?: unknown; startTime?: unknown }): Promise<boolean> => {
+  const pid = Number(holder.pid);
+  if (!Number.isSafeInteger(pid) || pid <= 1 || !isAlive(pid)) return false;
+  const stat = await readProcessStat(pid);
+  if (stat !== undefined) return stat.state !== 'Z' && stat.startTime === holder.startTime;
+  return (await processStartTime(pid)) === holder.startTime;
+};
+
 /**
- * Take the single-instance lock of the repository's host: a file made exclusively, holding this
- * process's pid and start time. A lock whose holder is gone (or whose pid now names another
- * process) is taken over. Returns false when a live host holds it.
+ * Take the single-instance lock of the repository's host: a file holding this process's pid and
+ * start time, written whole beside it and then hard-linked into place (link fails when the lock
+ * exists, so a lock is never seen empty or half written). A lock whose holder is gone (ended, a
+ * zombie, or a pid that now names another process) is taken over. Returns false when a live host
+ * holds it.
  */
 export const acquireHostLock = async (paths: HostPaths): Promise<boolean> => {
   const mine = `${JSON.stringify({ pid: process.pid, startTime: await processStartTime(process.pid) })}\n`;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await open(paths.lock, 'wx', 0o600);
-      await handle.writeFile(mine);
-      await handle.close();
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const text = await readFile(paths.lock, 'utf8').catch(() => '');
-    let holder: { pid?: unknown; startTime?: unknown } = {};
-    try {
-      holder = JSON.parse(text) as typeof holder;
-    } catch {
-      // A lock cut short by a crash between create and write: its holder is gone.
-    }
-    const pid = Number(holder.pid);
-    const isLive = Number.isSafeInteger(pid) && pid > 1 && isAlive(pid) && (await processStartTime(pid)) === holder.startTime;
-    if (isLive) return false;
-    // Renamed aside first: two hosts judging the same stale lock cannot both remove a fresh one.
-    const aside = `${paths.lock}.stale-${process.pid}`;
-    if (await rename(paths.lock, aside).then(() => true, () => false)) {
-      const again = await readFile(aside, 'utf8').catch(() => '');
-      await unlink(aside).catch(() => undefined);
-      // Another host took it over between our read and rename: put it back and yield.
-      if (again !== text) {
-        await rename(aside, paths.lock).catch(() => undefined);
-        return false;
+  const draft = `${paths.lock}.new-${process.pid}`;
+  await unlink(draft).catch(() => undefined);
+  const handle = await open(draft, 'wx', 0o600);
+  try {
+    await handle.writeFile(mine);
+  } finally {
+    await handle.close();
+  }
+  try {
+    for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+      try {
+        await link(draft, paths.lock);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const text = await readFile(paths.lock, 'utf8').catch(() => '');
+      let holder: { pid?: unknown; startTime?: unknown } = {};
+      try {
+        holder = JSON.parse(text) as typeof holder;
+      } catch {
+        // Not a lock lanes wrote whole: nobody holds it.
+      }
+      if (await isLiveHolder(holder)) return false;
+      // A stale lock is removed by one process at a time, holding the breaker (made as the lock
+      // is): while it is held nobody else can remove or replace the lock, so the lock read again
+      // still being the stale one means it is removed, never a fresh one.
+      const breaker = `${paths.lock}.break`;
+      const isBreaker = await link(draft, breaker).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EEXIST') throw error;
+          return false;
+        },
+      );
+      if (!isBreaker) {
+        // A breaker left by a process that died while it held it (a moment's window) goes after a while.
+        const info = await stat(breaker).catch(() => undefined);
+        if (info && Date.now() - info.mtimeMs > STALE_BREAKER_MS) await unlink(breaker).catch(() => undefined);
+        await sleep(BREAKER_WAIT_MS);
+        continue;
+      }
+      try {
+        if ((await readFile(paths.lock, 'utf8').catch(() => undefined)) === text) await unlink(paths.lock).catch(() => undefined);
+      } finally {
+        await unlink(breaker).catch(() => undefined);
       }
     }
+    return false;
+  } finally {
+    await unlink(draft).catch(() => undefined);
   }
-  return false;
 };
 
 export const releaseHostLock = async (paths: HostPaths): Promise<void> => {

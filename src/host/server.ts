@@ -14,6 +14,8 @@ export interface HostServerOptions {
   onIdle: () => void;
   /** Stopped by a client: every agent has ended; the host ends now. */
   onStopped: () => void;
+  /** `lanes host stop` began: no new client from here on (one that comes starts the next host). */
+  onStopping?: () => void;
 }
 
 /** The stable core: what a client of another protocol version may still ask. */
@@ -69,7 +71,8 @@ export class HostServer {
   /** Say goodbye to every client (the host ends). */
   farewell(reason: string): void {
     for (const client of this.clients) {
-      client.send({ t: 'bye', reason });
+      // A client still in its handshake is only closed: to it this host is gone, not a stranger.
+      if (client.hello !== undefined) client.send({ t: 'bye', reason });
       client.close();
       client.socket.end();
     }
@@ -211,6 +214,7 @@ export class HostServer {
   private async stop(client: ClientLink, id: number): Promise<void> {
     if (this.isStopping) return client.send({ t: 'reply', id, ok: false, error: 'the host is already stopping' });
     this.isStopping = true;
+    this.options.onStopping?.();
     const ended = this.terminals.running().length;
     this.options.log(`stop asked by a client: ending ${ended} agent(s)`);
     await this.terminals.dispose();
@@ -254,7 +258,7 @@ export class HostServer {
       if (!client.isUi) continue;
       // The last screen before an exit goes out first.
       if (event.type === 'exit' || event.type === 'failed') client.changed(event.id);
-      client.send({ t: 'event', event });
+      client.event(event);
     }
     if (event.type === 'exit' || event.type === 'failed' || event.type === 'paused' || event.type === 'prompt') this.announce(event.id);
     if ((event.type === 'exit' || event.type === 'failed') && this.isIdle) this.options.onIdle();

@@ -1,17 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { endHosts, hostsOfThisCheckout } from './host-cleanup.js';
+import { endHosts, hostsOfThisRun, TEST_RUN_ENV } from './host-cleanup.js';
 
 const BIN = fileURLToPath(new URL('../../bin/lanes.js', import.meta.url));
 
 /**
  * After the whole run: a lanes host a test left running (a repository it cloned into a folder of
  * its own, a test that failed half way) is ended with its agents, so no run leaves processes behind.
- * Hosts that runs before this one started are left alone.
+ * Only this run's hosts: they carry its id in their environment (or, started with an environment of
+ * a test's own making, serve a repository in the temporary folder and carry no other run's id). A
+ * developer's own hosts and those of a run beside this one are left alone.
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  const before = new Set(await hostsOfThisCheckout(BIN));
+  const run = randomUUID();
+  process.env[TEST_RUN_ENV] = run;
   return async () => {
-    const left = (await hostsOfThisCheckout(BIN)).filter((pid) => !before.has(pid));
-    await endHosts(left);
+    await endHosts(await hostsOfThisRun(BIN, run));
   };
 }

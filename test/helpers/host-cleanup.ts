@@ -1,4 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processStartTime } from '../../src/term/process-tree.js';
@@ -47,6 +48,28 @@ export const hostsOfThisCheckout = async (bin: string): Promise<number[]> => {
     const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
     const args = cmdline.split('\0');
     if (args.includes(bin) && args.includes('host') && args.includes('serve')) pids.push(Number(name));
+  }
+  return pids;
+};
+
+/** Marks the processes a test run started (set by the global setup; agents and hosts inherit it). */
+export const TEST_RUN_ENV = 'LANES_TEST_RUN';
+
+/** The hosts of this checkout that the test run `run` started (see global-teardown.ts). */
+export const hostsOfThisRun = async (bin: string, run: string): Promise<number[]> => {
+  const temp = tmpdir();
+  const pids: number[] = [];
+  for (const pid of await hostsOfThisCheckout(bin)) {
+    const environ = (await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '')).split('\0');
+    const mark = environ.find((entry) => entry.startsWith(`${TEST_RUN_ENV}=`));
+    if (mark === `${TEST_RUN_ENV}=${run}`) {
+      pids.push(pid);
+      continue;
+    }
+    if (mark !== undefined) continue;
+    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    const commonDir = args[args.indexOf('--common-dir') + 1] ?? '';
+    if (args.includes('--common-dir') && commonDir.startsWith(`${temp}/`)) pids.push(pid);
   }
   return pids;
 };
