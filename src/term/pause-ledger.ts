@@ -191,6 +191,9 @@ export const thawLedger = async (path: string): Promise<number> => {
  * resumed what the UI had stopped). Runs when a launcher starts; a pid that names a running
  * process (another lanes, or a reused pid) keeps its ledger. Returns how many were resumed.
  */
+/** Alive and not a zombie: a killed process its parent has not reaped yet holds nothing. */
+const isRunning = async (pid: number): Promise<boolean> => isAlive(pid) && (await readProcessStat(pid))?.state !== 'Z';
+
 export const thawOrphanedLedgers = async (dirs: readonly string[]): Promise<number> => {
   let resumed = 0;
   for (const dir of dirs) {
@@ -200,8 +203,8 @@ export const thawOrphanedLedgers = async (dirs: readonly string[]): Promise<numb
     for (const name of ledgers) {
       const [, launcher, ui] = LEDGER_NAME.exec(name) ?? [];
       // This launcher's own pid, reused from a dead one, is not that launcher.
-      const isLauncherAlive = Number(launcher) !== process.pid && isAlive(Number(launcher));
-      if (isLauncherAlive || isAlive(Number(ui))) continue;
+      const isLauncherAlive = Number(launcher) !== process.pid && (await isRunning(Number(launcher)));
+      if (isLauncherAlive || (await isRunning(Number(ui)))) continue;
       resumed += await thawLedger(join(dir, name));
     }
   }
