@@ -4,9 +4,8 @@ import { isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LanesError } from '../core/errors.js';
 import { writeFileAtomic } from '../git/atomic-file.js';
-import { isAlive } from '../git/file-lock.js';
 import { readRegularFile } from '../git/regular-file.js';
-import { processStartTime, readProcessStat } from '../term/process-tree.js';
+import { isRunning, processStartTime } from '../term/process-tree.js';
 
 /**
  * Where a repository's lanes host lives:
@@ -102,7 +101,7 @@ export const readLiveRecord = async (paths: HostPaths): Promise<HostRecord | und
     return undefined;
   }
   if (!isRecord(record)) return undefined;
-  return (await processStartTime(record.pid)) === record.startTime ? record : undefined;
+  return (await isRunning(record.pid, record.startTime)) ? record : undefined;
 };
 
 /** The host record as it is, alive or not (for `lanes host status` after a crash). */
@@ -131,15 +130,6 @@ const LOCK_ATTEMPTS = 100;
 const BREAKER_WAIT_MS = 20;
 /** A breaker older than this was left by a process that died holding it. */
 const STALE_BREAKER_MS = 10_000;
-
-/** True while `holder` names a running process (not a zombie waiting to be reaped) started when it says. */
-const isLiveHolder = async (holder: { pid?: unknown; startTime?: unknown }): Promise<boolean> => {
-  const pid = Number(holder.pid);
-  if (!Number.isSafeInteger(pid) || pid <= 1 || !isAlive(pid)) return false;
-  const stat = await readProcessStat(pid);
-  if (stat !== undefined) return stat.state !== 'Z' && stat.startTime === holder.startTime;
-  return (await processStartTime(pid)) === holder.startTime;
-};
 
 /**
  * Take the single-instance lock of the repository's host: a file holding this process's pid and
@@ -173,7 +163,7 @@ export const acquireHostLock = async (paths: HostPaths): Promise<boolean> => {
       } catch {
         // Not a lock lanes wrote whole: nobody holds it.
       }
-      if (await isLiveHolder(holder)) return false;
+      if (await isRunning(Number(holder.pid), holder.startTime ?? null)) return false;
       // A stale lock is removed by one process at a time, holding the breaker (made as the lock
       // is): while it is held nobody else can remove or replace the lock, so the lock read again
       // still being the stale one means it is removed, never a fresh one.

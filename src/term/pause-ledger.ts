@@ -1,8 +1,7 @@
 import { lstat, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { isAlive } from '../git/file-lock.js';
-import { processStartTime, readProcessStat, type StoppedProcess } from './process-tree.js';
+import { isRunning, processStartTime, readProcessStat, type StoppedProcess } from './process-tree.js';
 
 /** The environment variable through which the launcher tells the UI the folder for its ledger. */
 export const PAUSE_LEDGER_ENV = 'LANES_PAUSE_LEDGER';
@@ -191,9 +190,6 @@ export const thawLedger = async (path: string): Promise<number> => {
  * resumed what the UI had stopped). Runs when a launcher starts; a pid that names a running
  * process (another lanes, or a reused pid) keeps its ledger. Returns how many were resumed.
  */
-/** Alive and not a zombie: a killed process its parent has not reaped yet holds nothing. */
-const isRunning = async (pid: number): Promise<boolean> => isAlive(pid) && (await readProcessStat(pid))?.state !== 'Z';
-
 export const thawOrphanedLedgers = async (dirs: readonly string[]): Promise<number> => {
   let resumed = 0;
   for (const dir of dirs) {

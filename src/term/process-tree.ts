@@ -165,6 +165,24 @@ export const processStartTime = async (pid: number): Promise<number | undefined>
   }
 };
 
+/**
+ * True while `pid` names a running process — not a zombie its parent has not reaped, which holds
+ * nothing — and, when `startTime` is given, the one that started then (not a reused pid).
+ */
+export const isRunning = async (pid: number, startTime?: unknown): Promise<boolean> => {
+  if (!Number.isSafeInteger(pid) || pid <= 1) return false;
+  if (hasProc()) {
+    const stat = await readProcessStat(pid);
+    return stat !== undefined && !isDead(stat.state) && (startTime === undefined || stat.startTime === startTime);
+  }
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return startTime === undefined || (await processStartTime(pid)) === startTime;
+};
+
 /** Send a signal; false when the process is gone or not ours (ESRCH, EPERM). */
 const send = (pid: number, signal: NodeJS.Signals): boolean => {
   try {
