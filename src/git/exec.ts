@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { systemErrorLine } from '../core/errors.js';
 
 /** Result of one git call. */
 export interface GitResult {
@@ -82,7 +83,11 @@ export const runGit = (args: string[], options: GitOptions): Promise<GitResult> 
             // The same error when the folder to run in is gone (a deleted worktree) as when git is.
             void explainNotStarted(options.cwd).then(resolve);
             return;
-          } else code = errno.killed ? 124 : 1;
+          } else {
+            code = errno.killed ? 124 : 1;
+            // git never started (too few file descriptors, no memory for a process): say why.
+            if (typeof errno.code === 'string' && !errno.killed) stderr = `${stderr}\nfatal: ${systemErrorLine(errno) ?? errno.message}`.trim();
+          }
           if (errno.killed) stderr = `${stderr}\ngit ${args[0] ?? ''} timed out`.trim();
         }
         resolve({ stdout, stderr, code });
