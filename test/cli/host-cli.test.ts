@@ -8,6 +8,7 @@ import { encodeFrame, FrameDecoder } from '../../src/protocol/framing.js';
 import type { TerminalInfo } from '../../src/protocol/messages.js';
 import { processStartTime, readProcessStat } from '../../src/term/process-tree.js';
 import {
+  lsJson,
   connectCli,
   expectOneLineRefusal,
   hostProcessesOf,
@@ -37,19 +38,6 @@ afterEach(async () => {
   await c?.cleanup();
   c = undefined;
 });
-
-interface LaneRow {
-  name: string;
-  worktree: string;
-  status: string;
-  pid: number | null;
-}
-
-const lsJson = async (h: HostCase): Promise<LaneRow[]> => {
-  const result = await h.lanes('ls', '--json');
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as LaneRow[];
-};
 
 describe('lanes new, ls and send with no UI (through the host)', () => {
   it('starts the agent at once; ls --json shows it running with its pid; send types the text with Enter, --no-enter without', async () => {

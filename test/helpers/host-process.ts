@@ -126,6 +126,21 @@ export const liveHost = async (c: HostCase): Promise<ProcessIdentity> => {
   return { pid, startTime };
 };
 
+/** A lane as `lanes ls --json` shows it (the fields these tests read). */
+export interface LaneRow {
+  name: string;
+  worktree: string;
+  status: string;
+  pid: number | null;
+}
+
+/** The repository's lanes through `lanes ls --json` (which must succeed). */
+export const lsJson = async (c: HostCase): Promise<LaneRow[]> => {
+  const result = await c.lanes('ls', '--json');
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as LaneRow[];
+};
+
 /** The status of the repository's host through `lanes host status --json`. */
 export const hostStatusJson = async (c: HostCase): Promise<{ running: boolean; pid?: number; clients?: number; terminals?: TerminalInfo[] }> => {
   const result = await c.lanes('host', 'status', '--json');

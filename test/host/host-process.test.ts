@@ -7,6 +7,7 @@ import { encodeFrame } from '../../src/protocol/framing.js';
 import type { HostStatus, TerminalInfo, Welcome } from '../../src/protocol/messages.js';
 import { processStartTime, type ProcessIdentity } from '../../src/term/process-tree.js';
 import {
+  lsJson,
   connectCli,
   hostStatusJson,
   liveHost,
@@ -27,18 +28,6 @@ beforeAll(() => {
   // `npm run build` first (npm test does).
   expect(existsSync(LANES_BIN)).toBe(true);
 });
-
-interface LaneRow {
-  name: string;
-  status: string;
-  pid: number | null;
-}
-
-const lsJson = async (h: HostCase): Promise<LaneRow[]> => {
-  const result = await h.lanes('ls', '--json');
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as LaneRow[];
-};
 
 const hello = (protocol = 1): Record<string, unknown> => ({ t: 'hello', protocol, version: 'test', role: 'cli' });
 
