@@ -30,6 +30,8 @@ export class Painter {
     const state = this.deps.store.getState();
     const focused = state.lanes[state.focus];
     const cursorLane = focused && state.overlay === undefined && focused.scrollOffset === 0 ? focused.name : undefined;
+    // Lanes out of sight get their frames less often (see host/client-link.ts).
+    this.deps.host.show(this.deps.compositor.shownLanes(), focused?.name);
     this.deps.compositor.paint((name) => this.frameFor(name, state.lanes.find((l) => l.name === name)?.scrollOffset ?? 0), cursorLane);
   }
 

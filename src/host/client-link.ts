@@ -13,6 +13,18 @@ const HIGH_WATER_BYTES = 256 * 1024;
 const ECHO_WINDOW_MS = 150;
 /** Frame rate for a client that did not say (the default maxFps). */
 const DEFAULT_FPS = 30;
+/** Frame rate of lanes a client shows but has not in focus (they share one cadence). */
+const BACKGROUND_FPS = 10;
+/**
+ * Frame rate of lanes a client does not show (another page, a zoomed pane, a full-screen dialog):
+ * enough for the client's status rules, which read the bottom of every lane's screen.
+ */
+const HIDDEN_FPS = 1;
+/** A lane due this soon goes out with the frames being sent now (one write, not two). */
+const ALIGN_MS = 8;
+
+/** Lanes of one rate class share when they were last sent: their frames go out together. */
+type RateClass = 'focus' | 'background' | 'hidden';
 
 interface View {
   /** Rows back into history (0 = live). */
@@ -39,8 +51,16 @@ export class ClientLink {
   private readonly dirty = new Set<string>();
   private readonly echoUntil = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  /** When the pending timer fires. */
+  private timerAt = Infinity;
   private immediate: NodeJS.Immediate | undefined;
-  private lastFlushAt = 0;
+  /** When frames of each rate class last went out. */
+  private readonly sentAt = new Map<RateClass, number>();
+  /** Lanes whose frame goes out at once (a new view, a lane shown again, a drain). */
+  private readonly urgent = new Set<string>();
+  /** The lanes this client shows (undefined: it did not say, and all count as in focus). */
+  private shown: ReadonlySet<string> | undefined;
+  private focus: string | undefined;
   private isBlocked = false;
   private isClosed = false;
   /** Lanes whose terminal state this client has been told (a frame never comes before it). */
@@ -60,7 +80,8 @@ export class ClientLink {
       const held = [...this.heldEvents.values()];
       this.heldEvents.clear();
       for (const event of held) this.send({ t: 'event', event });
-      this.schedule(true);
+      for (const lane of this.dirty) this.urgent.add(lane);
+      this.schedule();
     });
   }
 
@@ -93,7 +114,7 @@ export class ClientLink {
   changed(lane: string): void {
     if (!this.isUi) return;
     this.dirty.add(lane);
-    this.schedule((this.echoUntil.get(lane) ?? 0) > Date.now());
+    if (this.immediate === undefined) this.schedule();
   }
 
   /** Every screen, whole (after attaching). */
@@ -112,7 +133,25 @@ export class ClientLink {
     if (view.offset === offset) return;
     view.offset = offset;
     this.dirty.add(lane);
-    this.schedule(true);
+    this.urgent.add(lane);
+    this.schedule();
+  }
+
+  /**
+   * The lanes this client shows and the one in its focus: the focused lane gets frames at the
+   * client's rate, the other shown ones at {@link BACKGROUND_FPS}, the rest at {@link HIDDEN_FPS}.
+   * A lane shown again gets its screen at once.
+   */
+  show(lanes: readonly string[], focus: string | undefined): void {
+    const before = this.shown;
+    this.shown = new Set(lanes);
+    const wasFocus = this.focus;
+    this.focus = focus;
+    for (const lane of this.dirty) {
+      const isNew = (before !== undefined && !before.has(lane) && this.shown.has(lane)) || (lane === focus && lane !== wasFocus);
+      if (isNew) this.urgent.add(lane);
+    }
+    this.schedule();
   }
 
   /** The lane was released: forget what this client had of it. */
@@ -120,6 +159,7 @@ export class ClientLink {
     this.told.delete(lane);
     this.views.delete(lane);
     this.dirty.delete(lane);
+    this.urgent.delete(lane);
     this.echoUntil.delete(lane);
     this.sizes.delete(lane);
   }
@@ -129,6 +169,7 @@ export class ClientLink {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.timerAt = Infinity;
     this.immediate = undefined;
   }
 
@@ -141,44 +182,79 @@ export class ClientLink {
     return view;
   }
 
-  /**
-   * Frames go out on the leading edge (at once when none went out in the last frame period) and at
-   * most `fps` times a second; at once for an echo; never while the socket is behind.
-   */
-  private schedule(isUrgent: boolean): void {
-    if (this.isClosed || this.isBlocked || this.dirty.size === 0) return;
-    const period = 1000 / (this.hello?.fps ?? DEFAULT_FPS);
-    const wait = this.lastFlushAt + period - Date.now();
-    if (isUrgent || wait <= 0) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = undefined;
-      // Within this turn of the event loop more output may arrive: one frame for all of it.
-      this.immediate ??= setImmediate(() => this.flush());
-      return;
-    }
-    this.timer ??= setTimeout(() => this.flush(), wait);
+  private rateClassOf(lane: string): RateClass {
+    if (this.shown === undefined || lane === this.focus) return 'focus';
+    return this.shown.has(lane) ? 'background' : 'hidden';
   }
 
+  private periodOf(rateClass: RateClass): number {
+    const fps = this.hello?.fps ?? DEFAULT_FPS;
+    if (rateClass === 'focus') return 1000 / fps;
+    return 1000 / Math.min(fps, rateClass === 'background' ? BACKGROUND_FPS : HIDDEN_FPS);
+  }
+
+  /** When a changed lane's next frame is due: at once for an echo or an urgent one. */
+  private dueAt(lane: string, now: number): number {
+    if (this.urgent.has(lane) || (this.echoUntil.get(lane) ?? 0) > now) return now;
+    const rateClass = this.rateClassOf(lane);
+    return (this.sentAt.get(rateClass) ?? -Infinity) + this.periodOf(rateClass);
+  }
+
+  /**
+   * Frames go out on the leading edge (at once when none of the lane's rate class went out in the
+   * last period of that class) and at most at that rate; at once for an echo; never while the
+   * socket is behind.
+   */
+  private schedule(): void {
+    if (this.isClosed || this.isBlocked || this.dirty.size === 0 || this.immediate !== undefined) return;
+    const now = Date.now();
+    let next = Infinity;
+    for (const lane of this.dirty) next = Math.min(next, this.dueAt(lane, now));
+    if (next <= now) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      // Within this turn of the event loop more output may arrive: one frame for all of it.
+      this.immediate = setImmediate(() => this.flush());
+      return;
+    }
+    if (this.timer && this.timerAt <= next) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = next;
+    this.timer = setTimeout(() => this.flush(), next - now);
+  }
+
+  /** Every lane that is due goes out, all in one write. */
   private flush(): void {
     this.immediate = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = Infinity;
     if (this.isClosed || this.isBlocked) return;
-    this.lastFlushAt = Date.now();
-    for (const lane of [...this.dirty]) {
+    const now = Date.now();
+    const parts: Buffer[] = [];
+    const sentClasses = new Set<RateClass>();
+    for (const lane of this.dirty) {
+      if (this.dueAt(lane, now) > now + ALIGN_MS) continue;
       this.dirty.delete(lane);
+      this.urgent.delete(lane);
+      sentClasses.add(this.rateClassOf(lane));
       const message = this.frameMessage(lane);
-      if (message && !this.told.has(lane)) {
+      if (!message) continue;
+      if (!this.told.has(lane)) {
         const info = this.terminals.info(lane);
-        if (info) this.send({ t: 'terminal', info });
+        if (info) {
+          this.told.add(lane);
+          parts.push(encodeFrame({ t: 'terminal', info }));
+        }
       }
-      if (message) this.send(message);
-      if (this.socket.writableLength > HIGH_WATER_BYTES) {
-        // Behind: the rest waits for the drain, and gets the screens as they are then.
-        this.isBlocked = true;
-        return;
-      }
+      parts.push(encodeFrame(message));
     }
+    for (const rateClass of sentClasses) this.sentAt.set(rateClass, now);
+    if (parts.length > 0 && !this.socket.destroyed) this.socket.write(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts));
+    // Behind: the rest waits for the drain, and gets the screens as they are then.
+    if (this.socket.writableLength > HIGH_WATER_BYTES) this.isBlocked = true;
+    else this.schedule();
   }
 
   /** The lane's frame as a difference from what this client has (undefined: nothing changed). */
@@ -202,12 +278,44 @@ export class ClientLink {
     view.sent = { cols: frame.cols, rows: frame.rows, lines: frame.lines };
     if (!sent || sent.cols !== frame.cols || sent.rows !== frame.rows || sent.lines.length !== frame.lines.length) return { ...base, lines: frame.lines };
     const changed: Array<[number, string]> = [];
-    if (sent.lines !== frame.lines) {
-      for (let row = 0; row < frame.lines.length; row++) {
-        const line = frame.lines[row] as string;
-        if (line !== sent.lines[row]) changed.push([row, line]);
-      }
+    if (sent.lines === frame.lines) return { ...base, changed };
+    // A screen that scrolled is sent as the scroll and the rows that came in, not every row.
+    const scroll = scrollOf(sent.lines, frame.lines);
+    for (let row = 0; row < frame.lines.length; row++) {
+      const line = frame.lines[row] as string;
+      if (line !== sent.lines[row + scroll]) changed.push([row, line]);
     }
-    return { ...base, changed };
+    return scroll > 0 ? { ...base, scroll, changed } : { ...base, changed };
   }
 }
+
+/** How many candidate scroll amounts scrollOf tries at most (blank rows match many). */
+const MAX_SCROLL_TRIES = 4;
+
+/**
+ * By how many rows `next` is `previous` scrolled up, when that explains at least two more rows
+ * than "nothing moved" does; 0 otherwise. Rows are compared as strings: an unchanged row is often
+ * the identical string, and two different rows differ early.
+ */
+export const scrollOf = (previous: readonly string[], next: readonly string[]): number => {
+  const rows = next.length;
+  if (previous.length !== rows || rows < 3) return 0;
+  let still = 0;
+  for (let row = 0; row < rows; row++) if (next[row] === previous[row]) still++;
+  let best = 0;
+  let bestMatches = still + 1;
+  let tries = 0;
+  for (let shift = 1; shift < rows - 1 && tries < MAX_SCROLL_TRIES; shift++) {
+    if (next[0] !== previous[shift]) continue;
+    tries++;
+    let matches = 0;
+    for (let row = 0; row + shift < rows; row++) if (next[row] === previous[row + shift]) matches++;
+    if (matches > bestMatches) {
+      best = shift;
+      bestMatches = matches;
+      // Every row that could match does: no smaller change exists.
+      if (matches === rows - shift) break;
+    }
+  }
+  return best;
+};

@@ -121,6 +121,8 @@ export class LocalHost implements TerminalHost {
   /** Every offset can be read here at once: nothing to say ahead. */
   view(_id: string, _scrollOffset: number): void {}
 
+  show(_ids: readonly string[], _focus: string | undefined): void {}
+
   modes(id: string): TerminalModes | undefined {
     return this.terminals_.get(id)?.modes();
   }

@@ -1,5 +1,5 @@
 import type { ScreenFrame } from '../core/screen.js';
-import type { FrameMessage, HostMessage, TerminalInfo } from '../protocol/messages.js';
+import type { ClientMessage, FrameMessage, HostMessage, TerminalInfo } from '../protocol/messages.js';
 import type { ProcessIdentity } from '../term/process-tree.js';
 import type { Disposable, SpawnRequest, TerminalEvent, TerminalHost, TerminalModes } from '../term/types.js';
 import type { HostConnection } from './connection.js';
@@ -25,6 +25,9 @@ export class RemoteHost implements TerminalHost {
   private connection: HostConnection | undefined;
   private connecting: Promise<HostConnection> | undefined;
   private isDetached = false;
+  /** What the host was last told this client shows (see show); sent again to a new connection. */
+  private shownKey: string | undefined;
+  private shownMessage: ClientMessage | undefined;
   /** The host went away without being asked (`reason`: how). */
   onLost: (reason: string) => void = () => undefined;
 
@@ -96,6 +99,14 @@ export class RemoteHost implements TerminalHost {
     // The host sends the frame at that offset; until it comes, the last one is shown.
     entry.viewOffset = scrollOffset;
     this.connection?.send({ t: 'view', lane: id, offset: scrollOffset });
+  }
+
+  show(ids: readonly string[], focus: string | undefined): void {
+    const key = `${focus ?? ''}\u0000${ids.join('\u0000')}`;
+    if (key === this.shownKey) return;
+    this.shownKey = key;
+    this.shownMessage = { t: 'shown', lanes: [...ids], ...(focus === undefined ? {} : { focus }) };
+    this.connection?.send(this.shownMessage);
   }
 
   modes(id: string): TerminalModes | undefined {
@@ -174,6 +185,7 @@ export class RemoteHost implements TerminalHost {
     for (const info of connection.welcome.terminals) this.upsert(info);
     connection.onClose = (reason) => this.lost(connection, reason);
     connection.listen((message) => this.receive(message));
+    if (this.shownMessage) connection.send(this.shownMessage);
   }
 
   private upsert(info: TerminalInfo): void {
@@ -214,10 +226,11 @@ export class RemoteHost implements TerminalHost {
     let lines: string[];
     if (message.lines) lines = message.lines;
     else if (previous && previous.lines.length === message.rows && message.changed) {
+      const scroll = message.scroll ?? 0;
       // Unchanged rows stay the identical strings (the compositor skips them).
-      if (message.changed.length === 0) lines = previous.lines;
+      if (message.changed.length === 0 && scroll === 0) lines = previous.lines;
       else {
-        lines = previous.lines.slice();
+        lines = scroll > 0 ? scrolled(previous.lines, scroll) : previous.lines.slice();
         for (const [row, text] of message.changed) lines[row] = text;
       }
     } else return;
@@ -261,3 +274,13 @@ export class RemoteHost implements TerminalHost {
     }
   }
 }
+
+/**
+ * Rows moved up by `count` (the screen scrolled): the rows that came in at the bottom start blank
+ * until the frame's `changed` rows fill them.
+ */
+const scrolled = (lines: readonly string[], count: number): string[] => {
+  const out = lines.slice(Math.min(count, lines.length));
+  while (out.length < lines.length) out.push('');
+  return out;
+};

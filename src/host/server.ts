@@ -183,6 +183,9 @@ export class HostServer {
       case 'view':
         client.view(message.lane, message.offset);
         return;
+      case 'shown':
+        client.show(message.lanes, message.focus);
+        return;
       case 'pause':
         await this.terminals.pause(message.lane);
         return reply(message.id, { paused: this.terminals.isPaused(message.lane) });

@@ -10,7 +10,7 @@ import { z } from 'zod';
  * else belongs to {@link PROTOCOL_VERSION}: a client whose version differs is told so in the
  * `welcome` and gets nothing but the stable core.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 const lane = z.string().min(1).max(200);
 const requestId = z.number().int().nonnegative();
@@ -59,6 +59,11 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('resize'), lane, cols: size, rows: size }),
   /** Show this client the lane `offset` rows back in its history (0 = live). */
   z.object({ t: z.literal('view'), lane, offset: z.number().int().min(0).max(10_000_000) }),
+  /**
+   * The lanes this client shows and the one in its focus (see host/client-link.ts: the focused
+   * lane's frames come at the client's rate, other shown lanes' at 10 a second, the rest at 1).
+   */
+  z.object({ t: z.literal('shown'), lanes: z.array(lane).max(10_000), focus: lane.optional() }),
   z.object({ t: z.literal('pause'), id: requestId, lane }),
   z.object({ t: z.literal('resume'), id: requestId, lane }),
   z.object({ t: z.literal('signal'), lane, signal: signalName }),
@@ -134,7 +139,12 @@ export interface FrameMessage {
   };
   /** Every row (a client that had nothing of this lane, or a new size) … */
   lines?: string[];
-  /** … or only the rows that changed since the last frame this client got, as [row, text]. */
+  /**
+   * … or the rows of the last frame this client got moved up by `scroll` rows (the screen
+   * scrolled; the rows that come in at the bottom are in `changed`) …
+   */
+  scroll?: number;
+  /** … and the rows that changed since that frame (after `scroll`), as [row, text]. */
   changed?: Array<[number, string]>;
 }
 

@@ -27,11 +27,13 @@ export interface LaneTerminalOptions extends FlowControlOptions {
    * again; `agentPid` leads their process group (see PauseLedger).
    */
   onStopped?: (stopped: readonly StoppedProcess[], agentPid: number | undefined) => Promise<void>;
+  /** Every chunk goes through the emulator's write queue (tests of flow control). */
+  isQueuedParse?: boolean;
 }
 
 /** Counters of the output path, for tests and the bench. */
 export interface LaneTerminalStats extends FlowStats {
-  /** `output` events emitted (coalesced: far fewer than chunks during a flood). */
+  /** `output` events emitted: at most one per turn of the event loop (and per chunk read). */
   outputEvents: number;
 }
 
@@ -61,6 +63,8 @@ export class LaneTerminal {
   private root: Promise<ProcessIdentity | undefined> = Promise.resolve(undefined);
   /** Processes found in the agent's tree so far (see processTree). */
   private seen: ProcessIdentity[] = [];
+  /** Parses a chunk before returning (see receive), when this xterm offers it. */
+  private readonly parseNow: ((chunk: Buffer) => void) | undefined;
   /** The size the PTY has; the emulator's runs ahead of it while the agent is paused. */
   private ptySize = { cols: 0, rows: 0 };
 
@@ -82,6 +86,7 @@ export class LaneTerminal {
     });
     useCurrentWidths(this.terminal);
     this.snapshot = new ScreenSnapshot(this.terminal);
+    this.parseNow = options.isQueuedParse === true ? undefined : synchronousParser(this.terminal);
     this.subscriptions.push(
       // Replies to the agent's queries (cursor position, device attributes): TUIs wait for them.
       // Also while paused: the agent asked before it was stopped and reads them when it runs again.
@@ -284,7 +289,12 @@ export class LaneTerminal {
     this.terminal.dispose();
   }
 
-  /** PTY → emulator, with flow control. */
+  /**
+   * PTY → emulator. A chunk is parsed at once when nothing written earlier still waits (the usual
+   * case: agents print a little at a time, and a flood is read no faster than it is parsed); the
+   * emulator's own queue would cost a timer and a callback per chunk. While something waits (or
+   * without the synchronous parser) the chunk queues behind it, with flow control.
+   */
   private receive(chunk: Buffer): void {
     if (this.state === 'disposed') return;
     if (this.isFirstOutput) {
@@ -293,6 +303,13 @@ export class LaneTerminal {
     }
     const size = chunk.length;
     this.flow.received(size);
+    if (this.parseNow !== undefined && this.flow.stats.pendingBytes === size) {
+      this.parseNow(chunk);
+      this.snapshot.invalidate();
+      this.flow.parsed(size);
+      this.scheduleOutput();
+      return;
+    }
     this.terminal.write(chunk, () => {
       if (this.state === 'disposed') return;
       this.flow.parsed(size);
@@ -343,6 +360,19 @@ export class LaneTerminal {
     });
   }
 }
+
+/**
+ * xterm's synchronous write (`writeSync` of its core: not public API, so looked up defensively;
+ * undefined when a later xterm no longer has it, and every chunk then takes the queue). It is only
+ * ever called with the queue empty, which is what keeps it in order with queued writes.
+ */
+const synchronousParser = (terminal: HeadlessTerminal): ((chunk: Buffer) => void) | undefined => {
+  const core = (terminal as unknown as { _core?: { _writeBuffer?: { writeSync?: unknown } } })._core;
+  const buffer = core?._writeBuffer;
+  if (buffer === undefined || typeof buffer.writeSync !== 'function') return undefined;
+  const writeSync = buffer.writeSync as (data: Uint8Array) => void;
+  return (chunk) => writeSync.call(buffer, chunk);
+};
 
 /** The environment entry every process of a lane inherits (see app/agent-env.ts), if set. */
 const laneMarker = (env: Record<string, string>): string | undefined =>

@@ -1,4 +1,4 @@
-import type { IBufferCell, Terminal } from '@xterm/headless';
+import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
 import { columnMark, type ScreenFrame } from '../core/screen.js';
 
 // Colour modes as `IBufferCell.getFgColorMode()` returns them (xterm's Attributes.CM_* bits).
@@ -84,6 +84,8 @@ export class ScreenSnapshot {
   private readonly current: Style = { flags: 0, fg: 0, bg: 0 };
   private readonly next: Style = { flags: 0, fg: 0, bg: 0 };
   private lines: string[] = [];
+  /** The rows of the last frame by the emulator's line object (see rowText). */
+  private memos = new Map<object, RowMemo>();
   private last: ScreenFrame | undefined;
   private isDirty = true;
   private readonly subscriptions: { dispose(): void }[];
@@ -127,8 +129,9 @@ export class ScreenSnapshot {
     let lines = previous;
     let isChanged = previous.length !== rows;
     if (isChanged) lines = new Array<string>(rows);
+    const memos = new Map<object, RowMemo>();
     for (let y = 0; y < rows; y++) {
-      const fresh = this.renderRow(top + y, cols);
+      const fresh = this.rowText(top + y, cols, memos);
       const old = previous[y];
       if (old === fresh) {
         if (lines !== previous) lines[y] = old;
@@ -141,6 +144,7 @@ export class ScreenSnapshot {
       lines[y] = fresh;
     }
     this.lines = lines;
+    this.memos = memos;
     const cursorY = buffer.baseY + buffer.cursorY - top;
     const frame: ScreenFrame = {
       cols,
@@ -163,13 +167,34 @@ export class ScreenSnapshot {
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
     this.lines = [];
+    this.memos.clear();
     this.last = undefined;
   }
 
-  /** One buffer row as a string exactly `cols` columns wide, with SGR only where style changes. */
-  private renderRow(bufferY: number, cols: number): string {
+  /**
+   * One buffer row's string, rendered again only when its cells changed. A screen that scrolls
+   * moves the emulator's line objects up a row each: their cells are compared with what they held
+   * when last rendered (a few hundred integers, far cheaper than rendering the row), so only the
+   * rows that came in are rendered. Rows whose cells are not readable that way (another xterm, a
+   * combined character) are always rendered.
+   */
+  private rowText(bufferY: number, cols: number, memos: Map<object, RowMemo>): string {
     const line = this.terminal.buffer.active.getLine(bufferY);
     if (line === undefined) return ' '.repeat(cols);
+    const raw = cellsOf(line, cols);
+    if (raw === undefined) return this.renderRow(line, cols);
+    const memo = this.memos.get(raw.key);
+    if (memo !== undefined && sameCells(memo.cells, raw.cells)) {
+      memos.set(raw.key, memo);
+      return memo.text;
+    }
+    const text = this.renderRow(line, cols);
+    memos.set(raw.key, { cells: raw.cells.slice(), text });
+    return text;
+  }
+
+  /** One buffer row as a string exactly `cols` columns wide, with SGR only where style changes. */
+  private renderRow(line: IBufferLine, cols: number): string {
     const cell = this.cell;
     const current = this.current;
     const next = this.next;
@@ -233,6 +258,37 @@ export class ScreenSnapshot {
     return tail === '' ? out + RESET : out + RESET + tail + RESET;
   }
 }
+
+/** A row as last rendered: a copy of its cells, and its string. */
+interface RowMemo {
+  cells: Uint32Array;
+  text: string;
+}
+
+/** What xterm's line objects hold inside (not public API: read defensively). */
+interface RawLine {
+  _data?: unknown;
+  _combined?: Record<number, string>;
+}
+
+/**
+ * The emulator's own line object behind a buffer line and its first `cols` cells (three integers
+ * per cell: content with width, foreground and flags, background and flags), or undefined when
+ * they cannot be compared as integers: a line with combined characters (their text lives beside
+ * the cells), one narrower than `cols` (mid-resize), or an xterm without these fields.
+ */
+const cellsOf = (line: IBufferLine, cols: number): { key: object; cells: Uint32Array } | undefined => {
+  const raw = (line as unknown as { _line?: RawLine })._line;
+  if (raw === undefined || !(raw._data instanceof Uint32Array) || raw._data.length < cols * 3) return undefined;
+  for (const _ in raw._combined) return undefined;
+  return { key: raw, cells: raw._data.subarray(0, cols * 3) };
+};
+
+const sameCells = (a: Uint32Array, b: Uint32Array): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
 
 /** Characters that make a cell an emoji sequence: VS16, the joiner, skin tones, flags, keycaps. */
 const EMOJI_SEQUENCE = /\uFE0F|\u200D|\u20E3|[\u{1F3FB}-\u{1F3FF}]|[\u{1F1E6}-\u{1F1FF}]/u;

@@ -95,6 +95,11 @@ export interface TerminalHost {
    * frames of that view only, so `frame` answers with it whatever offset is asked.
    */
   view(id: string, scrollOffset: number): void;
+  /**
+   * The lanes this client shows and the one in focus. A host across a socket sends the focused
+   * lane's frames at the full frame rate and the others' less often (hidden ones rarely).
+   */
+  show(ids: readonly string[], focus: string | undefined): void;
   /** Terminal modes the UI needs to forward input correctly. */
   modes(id: string): TerminalModes | undefined;
   /** Subscribe to events of all terminals. */

@@ -82,6 +82,11 @@ export class Compositor {
     this.panes = panes;
   }
 
+  /** The lanes whose pane bodies are drawn (none while a full-screen overlay is open). */
+  shownLanes(): string[] {
+    return this.isPaneAreaHidden ? [] : this.panes.map((pane) => pane.name);
+  }
+
   /** While a full-screen overlay (help, new-lane form) is open, pane bodies are not drawn. */
   setPaneAreaHidden(hidden: boolean): void {
     if (hidden === this.isPaneAreaHidden) return;

@@ -41,6 +41,16 @@ describe('Controller layout', () => {
     expect(rig.host.sizeOf('alpha')).toEqual({ cols: 48, rows: 13 });
   });
 
+  it('tells the host which lanes it shows and which has the focus: all, then the zoomed one alone', async () => {
+    rig = await makeRig(['alpha', 'beta', 'gamma']);
+    rig.router.feed('2');
+    vi.runOnlyPendingTimers();
+    expect(rig.host.shown).toEqual({ ids: ['alpha', 'beta', 'gamma'], focus: 'beta' });
+    rig.router.feed('z');
+    vi.runOnlyPendingTimers();
+    expect(rig.host.shown).toEqual({ ids: ['beta'], focus: 'beta' });
+  });
+
   it('restarts the focused lane with R', async () => {
     rig = await makeRig(['alpha', 'beta']);
     rig.router.feed('2');

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, FrameDecoder } from '../../src/protocol/framing.js';
-import type { TerminalInfo } from '../../src/protocol/messages.js';
+import { PROTOCOL_VERSION, type TerminalInfo } from '../../src/protocol/messages.js';
 import { processStartTime, readProcessStat } from '../../src/term/process-tree.js';
 import {
   lsJson,
@@ -102,11 +102,11 @@ describe('lanes host status and stop', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stderr).toBe('');
     const [head, ...rows] = text.stdout.trimEnd().split('\n');
-    expect(head).toMatch(new RegExp(`^lanes host \\S+ \\(protocol 1\\), pid ${host.pid}, since \\S+: 2 agents running, 0 UIs attached$`));
+    expect(head).toMatch(new RegExp(`^lanes host \\S+ \\(protocol ${PROTOCOL_VERSION}\\), pid ${host.pid}, since \\S+: 2 agents running, 0 UIs attached$`));
     for (const lane of lanes) expect(rows).toContainEqual(expect.stringMatching(new RegExp(`^  ${lane.name}  running  pid ${lane.pid}  `)));
 
     const json = await hostStatusJson(c);
-    expect(json).toMatchObject({ running: true, pid: host.pid, startTime: host.startTime, protocol: 1, clients: 1 });
+    expect(json).toMatchObject({ running: true, pid: host.pid, startTime: host.startTime, protocol: PROTOCOL_VERSION, clients: 1 });
     const terminals = json.terminals ?? [];
     expect(terminals.map((t) => [t.id, t.state, t.pid]).sort()).toEqual(lanes.map((l) => [l.name, 'running', l.pid]).sort());
 
@@ -289,7 +289,7 @@ describe('a lanes host of another protocol version', () => {
     try {
       for (const args of [['ls'], ['ls', '--json'], ['send', 'a', 'hi'], ['new', 'b', '--cmd', c.recordCmd('b')]]) {
         const line = expectOneLineRefusal(await c.lanes(...args), { stdout: args[0] === 'new' });
-        expect(line, args.join(' ')).toContain('a lanes host of version 9.9.9 (protocol 99) runs 1 agent for this repository, and this lanes speaks protocol 1');
+        expect(line, args.join(' ')).toContain(`a lanes host of version 9.9.9 (protocol 99) runs 1 agent for this repository, and this lanes speaks protocol ${PROTOCOL_VERSION}`);
         expect(line, args.join(' ')).toContain('lanes host stop --yes');
       }
       const status = await c.lanes('host', 'status');

@@ -105,6 +105,13 @@ export class FakeHost implements TerminalHost {
     this.views.set(id, scrollOffset);
   }
 
+  /** What the UI last said it shows (see TerminalHost.show). */
+  shown: { ids: string[]; focus: string | undefined } | undefined;
+
+  show(ids: readonly string[], focus: string | undefined): void {
+    this.shown = { ids: [...ids], focus };
+  }
+
   terminals(): TerminalInfo[] {
     return this.held;
   }

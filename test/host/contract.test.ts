@@ -95,6 +95,20 @@ const contract = (name: string, make: () => Promise<Subject>): void => {
       expect(host.terminals().find((t) => t.id === 'a')?.promptDelivered).toBe(true);
     });
 
+    it('shows a screen that scrolls line by line exactly, for the focused lane, a lane in the background and a hidden one', async () => {
+      subject = await make();
+      const { host } = subject;
+      const script = 'for i in $(seq 1 40); do printf "\\033[3$((i % 7))mline-$i\\033[0m\\n"; sleep 0.01; done; echo END; cat';
+      for (const id of ['f', 'b', 'h']) await host.spawn(request(id, 'sh', ['-c', script]));
+      host.show(['f', 'b'], 'f');
+      const expected = [...Array.from({ length: 40 }, (_, i) => `line-${i + 1}`), 'END', ''].slice(-10);
+      const rows = (id: string): string[] => (host.frame(id, 0)?.lines ?? []).map((line) => line.replace(/\x1b\[[0-9;]*m/g, '').trimEnd());
+      for (const id of ['f', 'b', 'h']) {
+        await waitFor(() => rows(id).includes('END'), 10_000, `the end of lane ${id}`);
+        expect(rows(id)).toEqual(expected);
+      }
+    });
+
     it('shows history rows back when asked for a view into the scrollback', async () => {
       subject = await make();
       const { host } = subject;

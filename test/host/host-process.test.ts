@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isSocket } from '../../src/host/runtime.js';
 import { encodeFrame } from '../../src/protocol/framing.js';
-import type { HostStatus, TerminalInfo, Welcome } from '../../src/protocol/messages.js';
+import { PROTOCOL_VERSION, type HostStatus, type TerminalInfo, type Welcome } from '../../src/protocol/messages.js';
 import { processStartTime, type ProcessIdentity } from '../../src/term/process-tree.js';
 import {
   lsJson,
@@ -214,7 +214,7 @@ describe('protocol versions and failing terminals, against a real host process',
     try {
       client.send(hello(99));
       const welcome = await client.next((m: Welcome) => m.t === 'welcome', 'the welcome');
-      expect(welcome).toMatchObject({ protocol: 1, pid: host.pid, refused: 'this host speaks protocol 1, the client 99' });
+      expect(welcome).toMatchObject({ protocol: PROTOCOL_VERSION, pid: host.pid, refused: `this host speaks protocol ${PROTOCOL_VERSION}, the client 99` });
       client.send({ t: 'status', id: 1 });
       const status = await client.reply(1);
       expect(status.ok).toBe(true);

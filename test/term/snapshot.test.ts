@@ -1,5 +1,5 @@
 import xtermHeadless from '@xterm/headless';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ScreenSnapshot } from '../../src/term/snapshot.js';
 
 const { Terminal } = xtermHeadless;
@@ -119,5 +119,54 @@ describe('ScreenSnapshot', () => {
     expect(snapshot.frame().isAlternateScreen).toBe(true);
     await write(terminal, '\x1b[?1049l');
     expect(snapshot.frame().isAlternateScreen).toBe(false);
+  });
+});
+
+describe('ScreenSnapshot row memo', () => {
+  /** Deterministic output of scrolling, in-place edits, styles, wide and combined characters. */
+  const chunks = (): string[] => {
+    const out: string[] = [];
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const words = ['build', '\x1b[1mok\x1b[0m', '\x1b[38;5;42mtest\x1b[0m', '漢字', '👍🏽', 'e\u0301', '\x1b[48;2;9;9;9mbg\x1b[0m'];
+    for (let i = 0; i < 400; i++) {
+      const kind = next(6);
+      if (kind === 0) out.push(`\x1b[${1 + next(8)};${1 + next(30)}H${words[next(words.length)]}`);
+      else if (kind === 1) out.push(`\r\x1b[2K${words[next(words.length)]} ${i}`);
+      else out.push(`${words[next(words.length)]} line ${i} ${'x'.repeat(next(40))}\r\n`);
+    }
+    return out;
+  };
+
+  it('gives every frame exactly the rows a snapshot without memory renders, as the screen scrolls and changes', async () => {
+    const { terminal, snapshot } = make(32, 8);
+    for (const chunk of chunks()) {
+      await write(terminal, chunk);
+      const fresh = new ScreenSnapshot(terminal);
+      expect(snapshot.frame().lines).toEqual(fresh.frame().lines);
+      fresh.dispose();
+    }
+  });
+
+  it('renders again a row whose cells changed in place, also with the same line object', async () => {
+    const { terminal, snapshot } = make(10, 2);
+    await write(terminal, 'abc\r\ndef');
+    expect(snapshot.frame().lines[0]).toBe('abc       ');
+    await write(terminal, '\x1b[1;2H\x1b[31mX');
+    expect(snapshot.frame().lines[0]).toBe('a\x1b[0;31mX\x1b[0mc       \x1b[0m');
+    expect(snapshot.frame().lines[1]).toBe('def       ');
+  });
+
+  it('renders only the row that came in when the screen scrolled by one', async () => {
+    const { terminal, snapshot } = make(10, 4);
+    await write(terminal, 'one\r\ntwo\r\nthree\r\nfour');
+    snapshot.frame();
+    const renders = vi.spyOn(snapshot as unknown as { renderRow: () => string }, 'renderRow');
+    await write(terminal, '\r\nfive');
+    expect(snapshot.frame().lines.map(strip)).toEqual(['two       ', 'three     ', 'four      ', 'five      ']);
+    expect(renders).toHaveBeenCalledTimes(1);
   });
 });
