@@ -21,10 +21,11 @@ export class ProtocolError extends Error {
 
 /** One message as it goes on the wire. */
 export const encodeFrame = (message: unknown): Buffer => {
-  const body = Buffer.from(JSON.stringify(message), 'utf8');
-  const frame = Buffer.allocUnsafe(4 + body.length);
-  frame.writeUInt32BE(body.length, 0);
-  body.copy(frame, 4);
+  const json = JSON.stringify(message);
+  const length = Buffer.byteLength(json, 'utf8');
+  const frame = Buffer.allocUnsafe(4 + length);
+  frame.writeUInt32BE(length, 0);
+  frame.write(json, 4, 'utf8');
   return frame;
 };
 

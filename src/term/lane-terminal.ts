@@ -307,7 +307,9 @@ export class LaneTerminal {
       this.parseNow(chunk);
       this.snapshot.invalidate();
       this.flow.parsed(size);
-      this.scheduleOutput();
+      // One chunk, one event: the host's frame clock coalesces them (see host/client-link.ts).
+      this.outputEvents += 1;
+      this.emit({ type: 'output', id: this.id });
       return;
     }
     this.terminal.write(chunk, () => {
@@ -318,8 +320,8 @@ export class LaneTerminal {
   }
 
   /**
-   * xterm parses in chunks and calls back once per chunk, so a flood would make thousands of
-   * `output` events per frame; one per macrotask is all the frame scheduler needs.
+   * xterm's queue parses many chunks in one turn and calls back once per chunk, so a flood would
+   * make thousands of `output` events per frame; one per macrotask is all a frame clock needs.
    */
   private scheduleOutput(): void {
     if (this.isOutputScheduled) return;

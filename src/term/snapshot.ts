@@ -1,4 +1,4 @@
-import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
+import type { IBuffer, IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
 import { columnMark, type ScreenFrame } from '../core/screen.js';
 
 // Colour modes as `IBufferCell.getFgColorMode()` returns them (xterm's Attributes.CM_* bits).
@@ -131,7 +131,7 @@ export class ScreenSnapshot {
     if (isChanged) lines = new Array<string>(rows);
     const memos = new Map<object, RowMemo>();
     for (let y = 0; y < rows; y++) {
-      const fresh = this.rowText(top + y, cols, memos);
+      const fresh = this.rowText(buffer, top + y, cols, memos);
       const old = previous[y];
       if (old === fresh) {
         if (lines !== previous) lines[y] = old;
@@ -178,8 +178,8 @@ export class ScreenSnapshot {
    * rows that came in are rendered. Rows whose cells are not readable that way (another xterm, a
    * combined character) are always rendered.
    */
-  private rowText(bufferY: number, cols: number, memos: Map<object, RowMemo>): string {
-    const line = this.terminal.buffer.active.getLine(bufferY);
+  private rowText(buffer: IBuffer, bufferY: number, cols: number, memos: Map<object, RowMemo>): string {
+    const line = buffer.getLine(bufferY);
     if (line === undefined) return ' '.repeat(cols);
     const raw = cellsOf(line, cols);
     if (raw === undefined) return this.renderRow(line, cols);
