@@ -107,13 +107,21 @@ export class Controller {
   async sync(): Promise<void> {
     const { state } = await this.deps.stateStore.load();
     const seen = new Set<string>();
-    for (const record of state.lanes) {
-      seen.add(record.name);
-      const runtime = this.lanes.get(record.name);
-      if (runtime) runtime.record = keepKnownFacts(runtime.record, record);
-      else this.addLane(record);
-      patchLane(this.deps.store, record.name, { isReady: record.ready });
+    // Lanes arriving together are laid out once: a layout per lane would resize the lanes already
+    // there at every step (each resize reflows an agent's whole history and makes it redraw).
+    this.isLayoutHeld = true;
+    try {
+      for (const record of state.lanes) {
+        seen.add(record.name);
+        const runtime = this.lanes.get(record.name);
+        if (runtime) runtime.record = keepKnownFacts(runtime.record, record);
+        else this.addLane(record);
+        patchLane(this.deps.store, record.name, { isReady: record.ready });
+      }
+    } finally {
+      this.isLayoutHeld = false;
     }
+    if (this.isLayoutPending) this.applyLayout();
     for (const name of [...this.lanes.keys()]) {
       if (!seen.has(name)) await this.removeLane(name);
     }
@@ -381,8 +389,14 @@ export class Controller {
     return paneSizeFor(this.deps.store.getState(), name);
   }
 
+  /** While lanes are added together, layouts wait for the last one (see sync). */
+  private isLayoutHeld = false;
+  private isLayoutPending = false;
+
   /** Resize every lane's terminal to its pane and tell the compositor where panes are. */
   applyLayout(): void {
+    this.isLayoutPending = this.isLayoutHeld;
+    if (this.isLayoutHeld) return;
     const state = this.deps.store.getState();
     this.deps.compositor.setSize(state.size.cols, state.size.rows);
     for (const runtime of this.lanes.values()) {

@@ -41,6 +41,13 @@ describe('Controller layout', () => {
     expect(rig.host.sizeOf('alpha')).toEqual({ cols: 48, rows: 13 });
   });
 
+  it('lays out lanes that arrive together once: each terminal gets its pane size in one resize', async () => {
+    rig = await makeRig(['alpha', 'beta', 'gamma', 'delta']);
+    for (const name of ['alpha', 'beta', 'gamma', 'delta']) {
+      expect(rig.host.resizes.filter((r) => r.id === name), name).toHaveLength(1);
+    }
+  });
+
   it('tells the host which lanes it shows and which has the focus: all, then the zoomed one alone', async () => {
     rig = await makeRig(['alpha', 'beta', 'gamma']);
     rig.router.feed('2');
