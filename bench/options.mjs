@@ -19,8 +19,10 @@ const DEFAULT = {
   cpuWarmupMs: 2000,
   // 16 agents start a Node process each: give them a second more.
   scaleWarmupMs: 3000,
-  // Statuses settle 3 s after an agent's last output (core/status.ts): measure after that.
-  idleWarmupMs: 5000,
+  // Statuses settle 3 s after an agent's last output (core/status.ts), and V8's memory reducer
+  // runs a few collections (with their helper threads) some 8 s after a process's start-up
+  // allocations: a one-off, not a periodic wake-up. Idle is measured after both.
+  idleWarmupMs: 15_000,
   overlapReps: 10,
   // Attach (issue 8): 8 lanes with 5,000 lines of history each, attached to 5 times.
   attachLines: 5000,

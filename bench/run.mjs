@@ -55,8 +55,8 @@ const header = (settings, sections, { isQuick, profileDir, nodeOptions, soakMinu
   return [
     `lanes bench${soakMinutes ? ` --soak ${soakMinutes}` : ''}${isQuick ? ' (--quick: a smoke test, the numbers mean little)' : ''}${profileDir ? ' (lanes profiled: slower than it is)' : ''}${nodeOptions.length > 0 ? ` (lanes with node ${nodeOptions.join(' ')})` : ''}`,
     `lanes ${tryRun('git', ['rev-parse', '--short', 'HEAD']) ?? '?'} · node ${process.version} · ${tryRun('tmux', ['-V']) ?? 'tmux ?'} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
-    'lanes: agents in the lanes host (started by lanes new), the UI attached to it; tmux: a private server, its client attached',
-    `outer terminal 120×40${sections.includes('throughput') ? ` · floods: ${mb(settings.floodBytes)} through 1 lane, 4 lanes × ${mb(settings.floodBytesEach4)} (${mb(4 * settings.floodBytesEach4)} in total), ${settings.floodReps} interleaved repetitions` : ''}`,
+    soakMinutes ? 'lanes: agents in the lanes host (started by the bench, with the heap probe), the UI attached to it' : 'lanes: agents in the lanes host (started by lanes new), the UI attached to it; tmux: a private server, its client attached',
+    `outer terminal 120×40${!soakMinutes && sections.includes('throughput') ? ` · floods: ${mb(settings.floodBytes)} through 1 lane, 4 lanes × ${mb(settings.floodBytesEach4)} (${mb(4 * settings.floodBytesEach4)} in total), ${settings.floodReps} interleaved repetitions` : ''}`,
     '',
   ].join('\n');
 };
