@@ -1,5 +1,5 @@
 /**
- * Bench settings: the default run (about 12 minutes on a 2-core VM) and `--quick` (a smoke test
+ * Bench settings: the default run (about 9–10 minutes on a 2-core VM) and `--quick` (a smoke test
  * of a minute or two; its numbers are too small to trust); `--soak` runs the soak alone.
  */
 const MB = 1_000_000;
