@@ -20,11 +20,14 @@ const makeAgents = async (dir, prefix, from, to) => {
 
 const label = (prefix, count) => `${count} lane${count === 1 ? '' : 's'} (${prefix}1…)`;
 
-/** `count` agents named <prefix>1… and a repository with one lane each, in that order. */
-export const makeAgentSet = async (prefix, count) => {
+/**
+ * `count` agents named <prefix>1… and a repository with one lane each, in that order.
+ * `options.hostNodeOptions`: Node options of its lanes host (see makeLanesRepo).
+ */
+export const makeAgentSet = async (prefix, count, options = {}) => {
   const dir = await makeTempDir(`lanes-bench-${prefix}-`);
   const agents = await makeAgents(dir, prefix, 1, count);
-  return { dir, prefix, agents, repo: await makeLanesRepo(agents.lanes, label(prefix, count)) };
+  return { dir, prefix, agents, repo: await makeLanesRepo(agents.lanes, label(prefix, count), options) };
 };
 
 /** A set with `count` agents: the same set grown with more lanes (created with `lanes new`). */

@@ -43,6 +43,10 @@ export const benchEnv = (home) => {
     GIT_AUTHOR_EMAIL: 'bench@example.invalid',
     GIT_COMMITTER_NAME: 'bench',
     GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+    // The test suite's teardown ends the lanes hosts of this checkout that serve a repository in
+    // the temporary folder and carry no test run's mark (test/helpers/host-cleanup.ts): a mark of
+    // the bench's own keeps a test run beside the bench from ending the bench's hosts.
+    LANES_TEST_RUN: `bench-${process.pid}`,
   };
   return env;
 };

@@ -29,10 +29,19 @@ const HOST_STOP_TIMEOUT_MS = 15_000;
 
 /** Where `--cpu-prof` puts profiles, when set. */
 let profileDir;
+/** Node options of `--node-options`, for every lanes host and UI the bench starts. */
+let extraNodeOptions = [];
+/** Where pids and roles are announced (the bench's progress on stderr). */
+let log = (text) => process.stderr.write(`${text}\n`);
 
-/** Note which process a profile belongs to (profiles are named by pid). */
-const noteProfiled = (pid, role) => {
+/**
+ * Say which pid is which lanes process: on the progress log (hosts always; launchers and UIs when
+ * they run with Node options, so that `perf record -p PID` can find them), and in `processes.txt`
+ * beside the profiles (profiles are named by pid).
+ */
+const announce = (pid, role) => {
   if (profileDir) appendFileSync(join(profileDir, 'processes.txt'), `${pid}\t${role}\n`);
+  log(`pid ${pid}: ${role}`);
 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,36 +80,39 @@ const repos = new Set();
 export const stopAllHosts = () => Promise.all([...repos].map((repo) => stopHost(repo)));
 
 /**
- * With `--cpu-prof` the bench starts each repository's host itself, profiled, before any lanes
- * command: lanes starts its host without its own Node options, and NODE_OPTIONS would profile
- * every agent too. A host already running is the one lanes uses.
+ * With Node options (`--cpu-prof`, `--node-options`, the heap probe) the bench starts the
+ * repository's host itself, `node OPTIONS bin/lanes.js host serve --common-dir <repo>/.git`
+ * detached as lanes starts it, before any lanes command: lanes starts its host without its own
+ * Node options, and NODE_OPTIONS would reach every agent too. A host already running is the one
+ * lanes uses.
  */
-const startProfiledHost = async (repo) => {
+const startHostWith = async (repo, nodeOptions) => {
   const stateDir = join(repo.dir, '.git', 'lanes');
   await mkdir(stateDir, { recursive: true });
-  const log = openSync(join(stateDir, 'host.log'), 'a', 0o600);
-  const args = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, LANES_BIN, 'host', 'serve', '--common-dir', join(repo.dir, '.git')];
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: repo.env, cwd: '/' });
-  closeSync(log);
+  const logFd = openSync(join(stateDir, 'host.log'), 'a', 0o600);
+  const args = [...nodeOptions, LANES_BIN, 'host', 'serve', '--common-dir', join(repo.dir, '.git')];
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env: repo.env, cwd: '/' });
+  closeSync(logFd);
   child.unref();
   for (let waited = 0; waited < HOST_START_TIMEOUT_MS; waited += 50) {
-    const host = await hostOf(repo);
-    if (host) {
-      noteProfiled(host.pid, `host of ${repo.label}`);
-      return;
-    }
+    if (await hostOf(repo)) return;
     await sleep(50);
   }
-  throw new Error(`the profiled lanes host of ${repo.label} did not start (its log: ${join(stateDir, 'host.log')})`);
+  throw new Error(`the lanes host of ${repo.label} (started with ${nodeOptions.join(' ')}) did not start (its log: ${join(stateDir, 'host.log')})`);
 };
+
+/** Node options of every lanes process the bench starts: those of --cpu-prof, then --node-options. */
+export const benchNodeOptions = () => [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...extraNodeOptions];
 
 /**
  * A repository with one lane per agent, created through the real CLI; each agent starts in the
- * repository's lanes host at once. The host is stopped by cleanup.
+ * repository's lanes host at once (started by the bench when it has Node options). The host is
+ * stopped by cleanup.
  * @param {Array<{ id: string, command: string }>} agents lane name and agent command
  * @param {string} label what the repository serves (names its processes in profiles)
+ * @param {{ hostNodeOptions?: string[] }} options Node options of its host (default: the bench's)
  */
-export const makeLanesRepo = async (agents, label = agents.map((a) => a.id).join(',')) => {
+export const makeLanesRepo = async (agents, label = agents.map((a) => a.id).join(','), { hostNodeOptions = benchNodeOptions() } = {}) => {
   const root = await makeTempDir('lanes-bench-');
   const home = join(root, 'home');
   const dir = join(root, 'repo');
@@ -116,9 +128,11 @@ export const makeLanesRepo = async (agents, label = agents.map((a) => a.id).join
   // Registered before any host can start (after the folder's removal, so it runs before it).
   repos.add(repo);
   onCleanup(() => stopHost(repo));
-  if (profileDir) await startProfiledHost(repo);
+  if (hostNodeOptions.length > 0) await startHostWith(repo, hostNodeOptions);
   for (const agent of agents) await newLane(repo, agent);
-  if (!(await hostOf(repo))) throw new Error(`lanes new left no lanes host running for ${label}`);
+  const host = await hostOf(repo);
+  if (!host) throw new Error(`lanes new left no lanes host running for ${label}`);
+  announce(host.pid, `lanes host of ${label}${hostNodeOptions.length > 0 ? ` (node ${hostNodeOptions.join(' ')})` : ''}`);
   return repo;
 };
 
@@ -130,7 +144,7 @@ export const newLane = async (repo, agent) => {
 /**
  * Profile every lanes process the bench starts: `--cpu-prof` into `dir` for each UI (the launcher
  * passes its own options on to the UI process; agents do not get them, unlike with NODE_OPTIONS)
- * and each host (started by the bench, see startProfiledHost). Profiles are written when a process
+ * and each host (started by the bench, see startHostWith). Profiles are written when a process
  * exits normally, so such UIs detach with q, y instead of being killed, and hosts end with
  * `lanes host stop`. `processes.txt` there says which pid was what.
  */
@@ -138,7 +152,28 @@ export const profileLanesInto = (dir) => {
   profileDir = dir;
 };
 
-const defaultNodeOptions = () => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+/**
+ * Run every lanes host and UI (and launcher) the bench starts with these Node options
+ * (`--node-options`, e.g. `--perf-basic-prof` for `perf record -p PID`); each one's pid is
+ * announced on the progress log.
+ */
+export const useNodeOptions = (options) => {
+  extraNodeOptions = [...options];
+};
+
+/** Where announcements go (default: stderr). */
+export const logLanesProcessesTo = (fn) => {
+  log = fn;
+};
+
+/** Options whose output is written at a normal exit only: a UI run with them detaches, never killed. */
+const needsCleanExit = (nodeOptions) => nodeOptions.some((o) => /^--(cpu-prof|heap-prof|prof)(=|$)/.test(o));
+
+/**
+ * How many lanes the UI shows at once in the 120×40 outer terminal: its grid is at most 3×3
+ * (core/layout.ts); the rest are on further pages, not on the screen.
+ */
+export const LANES_PER_PAGE = 9;
 
 /** Detach the way a user does (Ctrl-q leaves type mode; q asks; y detaches), then kill what is left. */
 const quit = async (outer) => {
@@ -152,14 +187,14 @@ const quit = async (outer) => {
 };
 
 /**
- * Start the UI on `repo` in an outer terminal and wait until every marker (default: every agent's
- * READY marker) arrived on the outer terminal. The repository's host must run already: the UI
+ * Start the UI on `repo` in an outer terminal and wait until every marker (default: the READY
+ * marker of every agent on the first page) arrived on the outer terminal. The repository's host must run already: the UI
  * attaches to it, and a UI that had to start a host would show every agent as exited. The UI is
  * up in 0.3–1 s here; the 30 s limit only matters on a badly overloaded machine. Resolves with the
  * session: its processes (launcher, UI, host), `spawnedAt` and `shownAt` (performance.now() of the
  * start and of the last marker), and `dispose` (a detach).
  */
-export const startLanes = async (repo, { nodeOptions = defaultNodeOptions(), timeoutMs = 30_000, markers = repo.ids.map(readyMarker) } = {}) => {
+export const startLanes = async (repo, { nodeOptions = benchNodeOptions(), timeoutMs = 30_000, markers = repo.ids.slice(0, LANES_PER_PAGE).map(readyMarker) } = {}) => {
   const host = await hostOf(repo);
   if (!host) throw new Error(`the lanes host of ${repo.label} is not running (its agents are gone)`);
   const spawnedAt = performance.now();
@@ -170,10 +205,10 @@ export const startLanes = async (repo, { nodeOptions = defaultNodeOptions(), tim
     // The launcher runs the UI as its only child: node with the built CLI entry.
     const ui = childrenOf(launcher).find((pid) => commandLine(pid).startsWith(process.execPath));
     if (ui === undefined) throw new Error('could not find the lanes UI process under the launcher');
-    const isProfiled = nodeOptions.includes('--cpu-prof');
-    if (isProfiled) {
-      noteProfiled(launcher, `launcher of ${repo.label}`);
-      noteProfiled(ui, `UI of ${repo.label}`);
+    const isProfiled = needsCleanExit(nodeOptions);
+    if (nodeOptions.length > 0) {
+      announce(launcher, `lanes launcher of ${repo.label}`);
+      announce(ui, `lanes UI of ${repo.label}`);
     }
     return { mux: 'lanes', outer, launcher, ui, host: host.pid, muxPids: [launcher, ui, host.pid], spawnedAt, shownAt, dispose: () => (isProfiled ? quit(outer) : outer.dispose()) };
   } catch (error) {

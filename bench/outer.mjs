@@ -121,11 +121,14 @@ export class OuterPty {
   }
 
   write(data) {
-    if (!this.hasExited) this.pty.write(data);
+    // Once killed, its exit event may still be on its way: a late reply of the headless screen
+    // to a query would be written to a closed PTY (EBADF, which node-pty reports on stderr).
+    if (!this.hasExited && !this.isKilled) this.pty.write(data);
   }
 
   /** Kill the program and everything it started; an exit is waited for at most 2 s (SIGKILL is quick). */
   async kill() {
+    this.isKilled = true;
     if (!this.hasExited) killTree(this.pid);
     await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
     this.screen.dispose();

@@ -112,3 +112,62 @@ export const killTree = (pid) => {
     signal(p, 'SIGKILL');
   }
 };
+
+/** The threads of a process (task ids), or [] once it is gone. */
+const threadsOf = (pid) => {
+  try {
+    return readdirSync(`/proc/${pid}/task`).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+const readOr = (path, fallback) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return fallback;
+  }
+};
+
+const fieldOf = (text, name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+
+/**
+ * Per thread of `pid`: its context switches (voluntary + nonvoluntary, from
+ * /proc/<pid>/task/<tid>/status) and the nanoseconds it ran (the first field of its schedstat:
+ * exact, where utime + stime count 10 ms ticks). A Map from thread id; empty once the process is gone.
+ */
+export const threadSnapshot = (pid) => {
+  const out = new Map();
+  for (const tid of threadsOf(pid)) {
+    const status = readOr(`/proc/${pid}/task/${tid}/status`, undefined);
+    if (status === undefined) continue;
+    const ns = Number(readOr(`/proc/${pid}/task/${tid}/schedstat`, '0').split(' ')[0]) || 0;
+    out.set(tid, { switches: fieldOf(status, 'voluntary_ctxt_switches') + fieldOf(status, 'nonvoluntary_ctxt_switches'), ns });
+  }
+  return out;
+};
+
+/**
+ * What a process did between two thread snapshots: context switches summed over its threads and
+ * of its main thread alone, and CPU seconds summed over its threads. A thread born in between
+ * counts from zero; one that ended in between is lost (Node's threads live as long as the process).
+ */
+export const threadDelta = (pid, before, after) => {
+  let switches = 0;
+  let mainSwitches = 0;
+  let ns = 0;
+  for (const [tid, now] of after) {
+    const then = before.get(tid) ?? { switches: 0, ns: 0 };
+    switches += now.switches - then.switches;
+    ns += now.ns - then.ns;
+    if (tid === pid) mainSwitches = now.switches - then.switches;
+  }
+  return { switches, mainSwitches, cpuSeconds: ns / 1e9, threads: after.size };
+};
+
+/** Anonymous memory of a process in MB (/proc/<pid>/smaps_rollup), or undefined. */
+export const anonMb = (pid) => {
+  const kb = /^Anonymous:\s+(\d+) kB/m.exec(readOr(`/proc/${pid}/smaps_rollup`, ''));
+  return kb ? Number(kb[1]) / 1024 : undefined;
+};

@@ -54,32 +54,90 @@ export const latencyReport = (variants) => {
   return [table(['echo latency (ms)', 'keys', 'p50', 'p90', 'p99', 'max', 'lost'], rows), ...(notes.length > 0 ? ['', 'failed runs:', ...notes] : [])].join('\n');
 };
 
-/** CPU % of one core, per scenario; per process, with memory at the end of the steady run. */
+/** One process's figure in each successful run. */
+const perProcessField = (runs, what, key) => runs.filter((r) => r && !r.error).map((r) => r.processes.find((p) => p.what === what)?.[key] ?? Number.NaN);
+
+/**
+ * The CPU cases (cpu.mjs): CPU % of one core and wake-ups per second, summed over the
+ * multiplexer's processes, per case; the 16-lane case against the spinner case; then each process
+ * in each case.
+ */
 export const cpuReport = (scenarios) => {
   const rows = [];
   const notes = [];
-  const perProcess = new Map();
   for (const s of scenarios) {
     const lanes = field(s.runs.lanes, 'cpuPercent');
     const tmux = field(s.runs.tmux, 'cpuPercent');
-    rows.push([s.label, spread(lanes, 2), spread(tmux, 2), ratio(median(pairedRatios(lanes, tmux))), spread(field(s.runs.lanes, 'outerKbps'), 1), spread(field(s.runs.tmux, 'outerKbps'), 1)]);
-    for (const v of ['lanes', 'tmux']) {
-      notes.push(...errorsOf(`${s.label}, ${v}`, s.runs[v]));
-      for (const run of s.runs[v].filter((r) => r && !r.error)) {
-        for (const p of run.processes) {
-          if (!perProcess.has(p.what)) perProcess.set(p.what, { steady: [], idle: [], mb: undefined });
-          const entry = perProcess.get(p.what);
-          entry[s.kind].push(p.cpuPercent);
-          if (s.kind === 'steady') entry.mb = p.mb;
-        }
-      }
-    }
+    rows.push([
+      s.label,
+      spread(lanes, 2),
+      spread(tmux, 2),
+      ratio(median(pairedRatios(lanes, tmux))),
+      spread(field(s.runs.lanes, 'wakeups'), 1),
+      spread(field(s.runs.tmux, 'wakeups'), 1),
+      spread(field(s.runs.lanes, 'outerKbps'), 1),
+      spread(field(s.runs.tmux, 'outerKbps'), 1),
+    ]);
+    for (const v of ['lanes', 'tmux']) notes.push(...errorsOf(`${s.label}, ${v}`, s.runs[v]));
   }
-  const processRows = [...perProcess].map(([what, e]) => [what, spread(e.steady, 2), spread(e.idle, 2), num(e.mb, 1)]);
-  const parts = [table(['CPU (% of one core, median (min–max))', 'lanes', 'tmux', 'lanes/tmux', 'lanes out KB/s', 'tmux out KB/s'], rows)];
-  if (processRows.length > 0) parts.push('', table(['per process', 'steady CPU %', 'idle CPU %', 'RSS MB (end of steady run)'], processRows));
+  const steady = scenarios.find((s) => s.kind === 'steady');
+  const scale = scenarios.find((s) => s.kind === 'scale');
+  if (steady && scale) {
+    const growth = (mux) => ratio(median(pairedRatios(field(scale.runs[mux], 'cpuPercent'), field(steady.runs[mux], 'cpuPercent'))));
+    rows.push(['16-lane case ÷ spinner case (same lines/s in total)', growth('lanes'), growth('tmux'), '', '', '', '', '']);
+  }
+  const parts = [table(['CPU (% of one core) and wake-ups/s, median (min–max)', 'lanes CPU', 'tmux CPU', 'lanes/tmux', 'lanes wake/s', 'tmux wake/s', 'lanes out KB/s', 'tmux out KB/s'], rows)];
+  const names = [...new Set(scenarios.flatMap((s) => ['lanes', 'tmux'].flatMap((v) => s.runs[v].filter((r) => r && !r.error).flatMap((r) => r.processes.map((p) => p.what)))))];
+  if (names.length > 0) {
+    const muxOf = (what) => (what.startsWith('lanes') ? 'lanes' : 'tmux');
+    const cpuRows = names.map((what) => [what, ...scenarios.map((s) => spread(perProcessField(s.runs[muxOf(what)], what, 'cpuPercent'), 2))]);
+    const wakeRows = names.map((what) => [
+      what,
+      ...scenarios.map((s) => {
+        const all = median(perProcessField(s.runs[muxOf(what)], what, 'wakeups'));
+        const main = median(perProcessField(s.runs[muxOf(what)], what, 'mainWakeups'));
+        return Number.isFinite(all) ? `${num(all, 1)} (${num(main, 1)})` : '—';
+      }),
+    ]);
+    const rssRows = names.map((what) => [what, ...scenarios.map((s) => num(median(perProcessField(s.runs[muxOf(what)], what, 'mb')), 1))]);
+    const heads = scenarios.map((s) => s.short);
+    parts.push('', table(['per process: CPU % of one core', ...heads], cpuRows));
+    parts.push('', table(['per process: wake-ups/s, all threads (main thread)', ...heads], wakeRows));
+    parts.push('', table(['per process: RSS MB at the end of the window', ...heads], rssRows));
+  }
+  parts.push('wake-ups: voluntary + nonvoluntary context switches over the window, from /proc/<pid>/task/*/status; CPU: scheduler time of every thread (schedstat); medians over the runs');
   if (notes.length > 0) parts.push('', 'failed runs:', ...notes);
   return parts.join('\n');
+};
+
+/**
+ * Memory (memory.mjs): RSS of lanes' host and UI and of tmux's server and client with each number of
+ * lanes, the live JS heap of lanes' host and UI (after a full collection), and MB per lane: the
+ * slope from the fewest to the most lanes.
+ */
+export const memoryReport = (result) => {
+  const { levels, lanes, tmux } = result;
+  const first = levels[0];
+  const last = levels.at(-1);
+  const rows = levels.map((n, i) => [
+    `${n} lane${n === 1 ? '' : 's'}`,
+    spread(lanes.hostMb[i], 1),
+    spread(lanes.uiMb[i], 1),
+    spread(lanes.totalMb[i], 1),
+    num(lanes.hostHeapMb[i], 1),
+    num(lanes.hostExternalMb[i], 1),
+    spread(lanes.uiHeapMb[i], 1),
+    spread(tmux.serverMb[i], 1),
+    spread(tmux.clientMb[i], 1),
+    spread(tmux.totalMb[i], 1),
+  ]);
+  const slope = (values) => spread(values, 2);
+  rows.push([`MB per lane (${last} − ${first} lanes) ÷ ${last - first}`, slope(lanes.hostPerLane), slope(lanes.uiPerLane), slope(lanes.perLane), slope(lanes.hostHeapPerLane), slope(lanes.hostExternalPerLane), '', slope(tmux.serverPerLane), '', slope(tmux.perLane)]);
+  return [
+    table(['memory, MB (median (min–max) of attaches)', 'host RSS', 'UI RSS', 'host+UI', 'host heap', 'host ext.', 'UI heap', 'tmux server', 'tmux client', 'server+client'], rows),
+    `every lane printed ${result.lines} lines of history; RSS from /proc/<pid>/status ${result.settleMs / 1000} s after each attach; heap: heapUsed after a full collection, ext.: external + array buffers (process.memoryUsage, through bench/heap-probe.mjs)`,
+    ...(result.errors.length > 0 ? ['', 'failed steps:', ...result.errors.map((e) => `  ${e}`)] : []),
+  ].join('\n');
 };
 
 /** Attach time of each client: median (min–max) over the attaches, and the paired ratio. */

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * lanes benchmark: flood throughput, keystroke echo latency, CPU while agents stream and while
- * they idle, overlap flag latency, time to attach — lanes (its agents in the lanes host, the UI
- * attached to it) side by side with tmux (and the raw PTY floor) in one run, on this machine, with
- * the floors of issue 8 judged at the end.
- * Usage: npm run bench [-- --quick]   (see options.mjs; method: notes/performance-research.md §1).
+ * lanes benchmark: flood throughput, keystroke echo latency, CPU and wake-ups while agents stream
+ * (spinner lines, title spinners, 16 lanes) and while they idle, overlap flag latency, time to
+ * attach, memory per lane — lanes (its agents in the lanes host, the UI attached to it) side by
+ * side with tmux (and the raw PTY floor) in one run, on this machine, with the targets of issue 11
+ * judged at the end. `--soak` runs the memory soak alone.
+ * Usage: npm run bench [-- --quick]   (see options.mjs and bench/README.md).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -14,15 +15,17 @@ import { fileURLToPath } from 'node:url';
 import { cleanupAll, installCleanupHandlers } from './cleanup.mjs';
 import { writeMixedCorpus, writeSeqCorpus } from './corpus.mjs';
 import { growAgentSet, makeAgentSet } from './agent-set.mjs';
-import { runCpuVariant } from './cpu.mjs';
+import { CPU_CASES, runCpuVariant } from './cpu.mjs';
 import { makeTempDir } from './fixtures.mjs';
-import { profileLanesInto, stopAllHosts } from './lanes-rig.mjs';
+import { logLanesProcessesTo, profileLanesInto, stopAllHosts, useNodeOptions } from './lanes-rig.mjs';
+import { runMemory } from './memory.mjs';
+import { runSoak } from './soak.mjs';
 import { prepareLatency, runLatencyVariant } from './latency.mjs';
 import { parseOptions } from './options.mjs';
 import { OVERLAP_TARGET_MS, meetsOverlapTarget, overlapReport, runOverlapLatency } from './overlap.mjs';
-import { attachReport, cpuReport, latencyReport, throughputReport } from './report.mjs';
+import { attachReport, cpuReport, latencyReport, memoryReport, throughputReport } from './report.mjs';
 import { prepareAttach, runAttachVariant } from './attach.mjs';
-import { attachChecks, cpuChecks, floodChecks, floorsReport, latencyChecks } from './floors.mjs';
+import { cpuChecks, floodChecks, latencyChecks, memoryChecks, targetsReport } from './floors.mjs';
 import { VARIANTS, runFloodVariant } from './throughput.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -47,13 +50,13 @@ const checkPrerequisites = () => {
   if (!existsSync('/proc/self/stat')) throw new Error('the bench reads /proc: Linux only');
 };
 
-const header = (settings, sections, isQuick, profileDir) => {
+const header = (settings, sections, { isQuick, profileDir, nodeOptions, soakMinutes }) => {
   const mb = (bytes) => `${bytes / 1e6} MB`;
   return [
-    `lanes bench${isQuick ? ' (--quick: a smoke test, the numbers mean little)' : ''}${profileDir ? ' (lanes profiled: slower than it is)' : ''}`,
+    `lanes bench${soakMinutes ? ` --soak ${soakMinutes}` : ''}${isQuick ? ' (--quick: a smoke test, the numbers mean little)' : ''}${profileDir ? ' (lanes profiled: slower than it is)' : ''}${nodeOptions.length > 0 ? ` (lanes with node ${nodeOptions.join(' ')})` : ''}`,
     `lanes ${tryRun('git', ['rev-parse', '--short', 'HEAD']) ?? '?'} · node ${process.version} · ${tryRun('tmux', ['-V']) ?? 'tmux ?'} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
-    'lanes: agents in the lanes host (started by lanes new), the UI attached to it; tmux: a private server, its client attached',
-    `outer terminal 120×40${sections.includes('throughput') ? ` · floods: ${mb(settings.floodBytes)} through 1 lane, 4 lanes × ${mb(settings.floodBytesEach4)} (${mb(4 * settings.floodBytesEach4)} in total), ${settings.floodReps} interleaved repetitions` : ''}`,
+    soakMinutes ? 'lanes: agents in the lanes host (started by the bench, with the heap probe), the UI attached to it' : 'lanes: agents in the lanes host (started by lanes new), the UI attached to it; tmux: a private server, its client attached',
+    `outer terminal 120×40${!soakMinutes && sections.includes('throughput') ? ` · floods: ${mb(settings.floodBytes)} through 1 lane, 4 lanes × ${mb(settings.floodBytesEach4)} (${mb(4 * settings.floodBytesEach4)} in total), ${settings.floodReps} interleaved repetitions` : ''}`,
     '',
   ].join('\n');
 };
@@ -66,15 +69,22 @@ const section = async (name, fn) => {
   return text;
 };
 
-/** The floors judged so far (floors.mjs), in the order their sections ran. */
+/** The targets judged so far (floors.mjs), in the order their sections ran. */
 const checks = [];
 
-/** Agent sets are made once and shared by the scenarios with as many lanes. */
+/**
+ * Agent sets are made once and shared by the scenarios with as many lanes: one lane (a1), and one
+ * set (q1…) that grows with `lanes new` from 4 to 8 to 16 lanes as scenarios need more. It never
+ * shrinks: the sections run in an order in which no scenario needs fewer lanes than one before.
+ */
 const sets = {};
 const agentSet = async (count) => {
-  if (count === 8) return (sets[8] ??= await growAgentSet(await agentSet(4), 8));
-  if (sets[8] && count === 4) throw new Error('the 4-lane set has grown to 8 lanes');
-  return (sets[count] ??= await makeAgentSet(count === 1 ? 'a' : 'q', count));
+  if (count === 1) return (sets.a ??= await makeAgentSet('a', 1));
+  if (!sets.q) return (sets.q = await makeAgentSet('q', count));
+  const size = sets.q.agents.lanes.length;
+  if (count < size) throw new Error(`the shared agent set has grown to ${size} lanes: a ${count}-lane scenario must run before it grew`);
+  if (count > size) sets.q = await growAgentSet(sets.q, count);
+  return sets.q;
 };
 
 const throughput = async (settings, corpora) => {
@@ -120,26 +130,30 @@ const latency = async (settings, floodFile) => {
   return latencyReport(variants);
 };
 
-const cpu = async (settings, kinds) => {
-  const scenarios = [];
-  for (const kind of kinds) {
-    const isSteady = kind === 'steady';
-    const set = await agentSet(isSteady ? 4 : 8);
-    const label = isSteady ? '4 lanes, each 20 lines/s' : '8 idle lanes';
-    const runs = { lanes: [], tmux: [] };
-    const count = isSteady ? settings.steadyRuns : 1;
-    const options = isSteady
-      ? { isSteady, seconds: settings.steadySeconds, warmupMs: settings.steadyWarmupMs }
-      : { isSteady, seconds: settings.idleSeconds, warmupMs: settings.idleWarmupMs };
-    for (let run = 0; run < count; run++) {
-      for (const mux of rotate(['lanes', 'tmux'], run)) {
-        const result = await runCpuVariant(mux, set, options);
-        runs[mux][run] = result;
-        progress(`cpu ${label} ${run + 1}/${count} ${mux}: ${result.error ?? `${result.cpuPercent.toFixed(2)} %`}`);
-      }
+/** The CPU cases run so far (cpu.mjs), each { kind, label, short, runs: { lanes, tmux } }. */
+const cpuScenarios = [];
+
+/** One CPU case, `settings.cpuRuns` times, lanes and tmux interleaved. */
+const cpuCase = async (settings, kind) => {
+  const cpuCase = CPU_CASES[kind];
+  const set = await agentSet(cpuCase.lanes);
+  const runs = { lanes: [], tmux: [] };
+  const warmupMs = cpuCase.isIdle ? settings.idleWarmupMs : kind === 'scale' ? settings.scaleWarmupMs : settings.cpuWarmupMs;
+  const options = { seconds: settings.cpuSeconds, warmupMs };
+  for (let run = 0; run < settings.cpuRuns; run++) {
+    for (const mux of rotate(['lanes', 'tmux'], run)) {
+      const result = await runCpuVariant(mux, set, cpuCase, options);
+      runs[mux][run] = result;
+      progress(`cpu ${cpuCase.label} ${run + 1}/${settings.cpuRuns} ${mux}: ${result.error ?? `${result.cpuPercent.toFixed(2)} %, ${result.wakeups.toFixed(1)} wake-ups/s`}`);
     }
-    scenarios.push({ kind, label: `${label}, ${options.seconds} s`, runs });
   }
+  cpuScenarios.push({ kind, label: `${cpuCase.label}, ${options.seconds} s`, short: cpuCase.short, runs });
+};
+
+/** The CPU cases in the order of the report, whatever order they ran in. */
+const cpuText = () => {
+  const order = Object.keys(CPU_CASES);
+  const scenarios = [...cpuScenarios].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   checks.push(...cpuChecks(scenarios));
   return cpuReport(scenarios);
 };
@@ -154,7 +168,6 @@ const attach = async (settings) => {
       progress(`attach ${rep + 1}/${settings.attachReps} ${mux}: ${result.error ?? `${result.ms.toFixed(0)} ms`}`);
     }
   }
-  checks.push(...attachChecks(runs));
   return attachReport(`8 lanes × ${settings.attachLines} lines of history`, runs);
 };
 
@@ -172,38 +185,35 @@ const makeCorpora = async (settings, sections) => {
   return corpora;
 };
 
-const main = async () => {
-  /** The overlap latencies, when that section ran. */
+const memory = async (settings) => {
+  const result = await runMemory({ levels: settings.memoryLevels, lines: settings.memoryLines, reps: settings.memoryReps, settleMs: settings.memorySettleMs }, progress);
+  checks.push(...memoryChecks(result));
+  return memoryReport(result);
+};
+
+/** Runs the sections asked for; resolves with the report's parts and the overlap samples. */
+const runSections = async (settings, sections, isQuick, out) => {
   let overlapSamples;
-  const parsed = parseOptions(process.argv.slice(2));
-  if (parsed.help) {
-    console.log(parsed.help);
-    return 0;
+  const has = (name) => sections.includes(name);
+  const corpora = has('throughput') || has('latency') ? await makeCorpora(settings, sections) : undefined;
+  if (has('throughput')) {
+    out.push('1. Flood throughput (time from "cat" to every DONE marker on the outer terminal)', await section('throughput', () => throughput(settings, corpora)), '');
   }
-  if (parsed.error) {
-    console.error(parsed.error);
-    return 2;
+  if (has('latency')) {
+    out.push('2. Keystroke echo latency (cat in cooked mode; probe written to the outer terminal until echoed on it)', await section('latency', () => latency(settings, corpora.mixed)), '');
   }
-  const { settings, sections, isQuick, profileDir } = parsed;
-  checkPrerequisites();
-  if (profileDir) {
-    mkdirSync(profileDir, { recursive: true });
-    profileLanesInto(resolve(profileDir));
-  }
-  installCleanupHandlers();
-  const start = performance.now();
-  const out = [header(settings, sections, isQuick, profileDir)];
+  // Run order follows the shared agent set as it grows (4 → 8 → 16 lanes); the CPU cases are
+  // printed together once the last of them ran, where the CPU section stands.
+  const cpuAt = out.length;
+  let isCpuPrinted = false;
+  const printCpu = () => {
+    if (isCpuPrinted || cpuScenarios.length === 0) return;
+    isCpuPrinted = true;
+    out.splice(cpuAt, 0, '3, 4, 7–9. CPU and wake-ups of the multiplexer processes, summed (lanes: launcher + UI + host; tmux: server + client; agents excluded)', cpuText(), '');
+  };
   try {
-    const corpora = sections.includes('throughput') || sections.includes('latency') ? await makeCorpora(settings, sections) : undefined;
-    if (sections.includes('throughput')) {
-      out.push('1. Flood throughput (time from "cat" to every DONE marker on the outer terminal)', await section('throughput', () => throughput(settings, corpora)), '');
-    }
-    if (sections.includes('latency')) {
-      out.push('2. Keystroke echo latency (cat in cooked mode; probe written to the outer terminal until echoed on it)', await section('latency', () => latency(settings, corpora.mixed)), '');
-    }
-    const kinds = ['steady', 'idle'].filter((k) => sections.includes(k));
-    if (kinds.length > 0) out.push('3–4. CPU of the multiplexer processes, summed (lanes: launcher + UI + host; tmux: server + client; agents excluded)', await section('cpu', () => cpu(settings, kinds)), '');
-    if (sections.includes('overlap')) {
+    for (const kind of ['steady', 'title', 'idle'].filter(has)) await section(`cpu ${kind}`, () => cpuCase(settings, kind));
+    if (has('overlap')) {
       out.push(
         '5. Overlap flag latency (the same file written in a second lane → the overlap shown on the outer terminal)',
         await section('overlap', async () => {
@@ -213,10 +223,50 @@ const main = async () => {
         '',
       );
     }
-    if (sections.includes('attach')) {
+    if (has('attach')) {
       out.push('6. Time to attach (from starting lanes, or tmux attach, until every pane shows its last line on the outer terminal)', await section('attach', () => attach(settings)), '');
     }
-    if (checks.length > 0) out.push('Floors of issue 8', floorsReport(checks, { isQuick }), '');
+    if (has('scale')) await section('cpu scale', () => cpuCase(settings, 'scale'));
+  } finally {
+    // Also when a later section failed: what was measured is worth seeing.
+    printCpu();
+  }
+  if (has('memory')) {
+    out.push('10. Memory per lane (lanes: host + UI; tmux: server + client; every lane with 5,000 lines of history, attached)', await section('memory', () => memory(settings)), '');
+  }
+  if (checks.length > 0) out.push('Targets of issue 11', targetsReport(checks, { isQuick }), '');
+  return overlapSamples;
+};
+
+const main = async () => {
+  const parsed = parseOptions(process.argv.slice(2));
+  if (parsed.help) {
+    console.log(parsed.help);
+    return 0;
+  }
+  if (parsed.error) {
+    console.error(parsed.error);
+    return 2;
+  }
+  const { settings, sections, isQuick, profileDir, nodeOptions, soakMinutes } = parsed;
+  checkPrerequisites();
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    profileLanesInto(resolve(profileDir));
+  }
+  useNodeOptions(nodeOptions);
+  logLanesProcessesTo(progress);
+  installCleanupHandlers();
+  const start = performance.now();
+  const out = [header(settings, sections, parsed)];
+  /** The overlap latencies, when that section ran. */
+  let overlapSamples;
+  let soak;
+  try {
+    if (soakMinutes) {
+      soak = await section(`soak, ${soakMinutes} min`, () => runSoak(soakMinutes, progress));
+      out.push(soak.text, '');
+    } else overlapSamples = await runSections(settings, sections, isQuick, out);
   } catch (error) {
     // What was measured before the failure is still worth seeing.
     console.log(out.join('\n'));
@@ -233,10 +283,14 @@ const main = async () => {
     console.error(`bench: the overlap flag missed its target (p90 ≥ ${OVERLAP_TARGET_MS} ms, SPEC §5)`);
     code = 1;
   }
-  // A floor missed beyond the run's noise fails it too; a --quick run is too small to judge.
+  // A target missed beyond the run's noise fails it too; a --quick run is too small to judge.
   const missed = checks.filter((c) => c.isFailure);
   if (missed.length > 0 && !isQuick) {
-    console.error(`bench: ${missed.length} floor${missed.length === 1 ? '' : 's'} of issue 8 missed beyond the run's noise: ${missed.map((c) => c.label).join('; ')}`);
+    console.error(`bench: ${missed.length} target${missed.length === 1 ? '' : 's'} of issue 11 missed beyond the run's noise: ${missed.map((c) => c.label).join('; ')}`);
+    code = 1;
+  }
+  if (soak?.isFailure) {
+    console.error('bench: the soak grew after warm-up (see its verdicts)');
     code = 1;
   }
   return code;

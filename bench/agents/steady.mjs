@@ -1,13 +1,13 @@
-// A fake agent that streams like a busy coding agent: one coloured status line every 50 ms
-// (20 lines a second), with a spinner, a step counter, a file name and a progress bar. It ends
-// once the file named by its second argument exists (checked at each line), so that an agent
-// of the lanes host can go back to waiting.
+// A fake agent that streams like a busy coding agent: one coloured status line every period (by
+// default 50 ms: 20 lines a second), with a spinner, a step counter, a file name and a progress
+// bar. Arguments: its id, a stop file and the period in ms. It ends once the stop file exists
+// (checked at each line), so that an agent of the lanes host can go back to waiting.
 import { existsSync } from 'node:fs';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const PERIOD_MS = 50;
 const id = process.argv[2] ?? 'x';
 const stopFile = process.argv[3];
+const PERIOD_MS = Number(process.argv[4] ?? 50) || 50;
 let step = 0;
 const start = Date.now();
 const timer = setInterval(() => {

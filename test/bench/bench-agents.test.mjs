@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Release, readyMarker, releaseAgents, shellQuote, writeLoopAgent } from '../../bench/fixtures.mjs';
 import { waitFor } from '../helpers/wait-for.js';
@@ -69,5 +70,35 @@ describe('bench agents', () => {
     const { agent } = await setup();
     const slow = await releaseAgents([agent.lanes], () => 'sleep 5');
     await expect(slow.finished(100)).rejects.toThrow(/agent x did not finish/);
+  });
+
+  /** Runs a streaming agent script until `isEnough(output)`, then touches its stop file; resolves with its output once it ended. */
+  const runScript = async (name, periodMs, isEnough) => {
+    const dir = await mkdtemp(join(tmpdir(), 'lanes-bench-agent-test-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const stop = join(dir, 'stop');
+    const script = fileURLToPath(new URL(`../../bench/agents/${name}.mjs`, import.meta.url));
+    const child = spawn(process.execPath, [script, 'x', stop, String(periodMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    cleanups.push(() => child.kill('SIGKILL'));
+    let output = '';
+    child.stdout.on('data', (data) => (output += data.toString()));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await waitFor(() => isEnough(output), 10_000, () => `more output than ${JSON.stringify(output)}`);
+    await writeFile(stop, '');
+    await exited;
+    return output;
+  };
+
+  it('the title agent only sets its title (OSC 0, a spinner and a task) at its period, until its stop file exists', async () => {
+    const output = await runScript('title', 20, (text) => count(text, '\x07') >= 5);
+    const titles = output.match(/\x1b\]0;[^\x07]*\x07/g) ?? [];
+    expect(titles.length).toBeGreaterThanOrEqual(5);
+    expect(titles.join('')).toBe(output);
+    expect(titles[0]).toMatch(/^\x1b\]0;[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] x: \w/);
+  });
+
+  it('the steady agent prints one status line per period, until its stop file exists', async () => {
+    const output = await runScript('steady', 20, (text) => count(text, '\n') >= 5);
+    expect(output).toContain('x step 1 ');
   });
 });
