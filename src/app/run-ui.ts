@@ -82,8 +82,9 @@ export const runUi = async (options: UiOptions): Promise<number> => {
           },
         }
       : undefined;
-  // File activity feeds the controller, which is created after the wiring it reports to.
+  // File activity and overlap bells feed the controller, which is created after the wiring it reports to.
   let onFileActivity = (_lane: string): void => undefined;
+  let ring = (): void => undefined;
   const overlaps = new OverlapWiring({
     store,
     repoCwd: context.repo.mainWorktree,
@@ -91,7 +92,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     base: context.base.branch,
     extraIgnore: context.config.watch.ignore,
     isBell: context.config.notify === 'bell',
-    ring: () => tty.stdout.write('\x07'),
+    ring: () => ring(),
     onFileActivity: (lane) => onFileActivity(lane),
   });
   const controller = new Controller({
@@ -103,12 +104,12 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     host,
     store,
     compositor,
-    ring: () => tty.stdout.write('\x07'),
     env,
     newLane: (request) => newLane(context, request),
     ...(trustOffer ? { trustOffer } : {}),
   });
-  requestPaint = () => controller.frames.request();
+  requestPaint = () => controller.requestPaint();
+  ring = () => controller.ring();
   onFileActivity = (lane) => controller.noteFileActivity(lane);
   const router = new InputRouter(controller);
   const ctl = controller;
