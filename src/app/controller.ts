@@ -14,6 +14,7 @@ import { Painter } from './painter.js';
 import { LaneRuntime } from './lane-runtime.js';
 import { applyTerminalEvent, type LaneEventContext } from './lane-events.js';
 import { LaneStatus } from './lane-status.js';
+import { WorktreePresence } from './worktree-presence.js';
 import { adoptLane, clearLeftovers, reportNotRunning } from './lane-start.js';
 import { resumeAll } from './pause.js';
 import { hidesPanes, paneSizeFor, selectLayout } from './selectors.js';
@@ -60,6 +61,8 @@ export class Controller {
   private readonly painter: Painter;
   private readonly status: LaneStatus;
   private readonly eventContext: LaneEventContext;
+  /** Lanes whose worktree folder vanished become `missing` (and back) when the folder around them changes. */
+  private readonly presence = new WorktreePresence(() => void this.checkMissing());
   /** True while the paint brings statuses up to date: the chrome they change is drawn by that very paint. */
   private isRefreshing = false;
   private isShutDown = false;
@@ -122,6 +125,7 @@ export class Controller {
       if (!seen.has(name)) await this.removeLane(name);
     }
     await this.checkMissing();
+    await this.presence.follow([...this.lanes.values()].map((runtime) => runtime.record.worktree));
     this.deps.onLanesChanged?.(state.lanes);
     const notStarted: LaneRuntime[] = [];
     for (const runtime of this.lanes.values()) {
@@ -259,6 +263,8 @@ export class Controller {
   async restart(name: string): Promise<void> {
     const runtime = this.lanes.get(name);
     if (!runtime) return;
+    // The folder may have come back unnoticed (a watch can only follow what it can see).
+    await this.checkMissing();
     if (runtime.activity.isMissing) {
       notify(this.deps.store, `lane ${name}: its worktree is missing (${runtime.record.worktree})`, 'warning');
       return;
@@ -381,6 +387,7 @@ export class Controller {
     this.isShutDown = true;
     this.frames.dispose();
     this.status.dispose();
+    this.presence.close();
     this.subscription?.dispose();
     this.unsubscribeStore?.();
     for (const runtime of this.lanes.values()) runtime.dispose();

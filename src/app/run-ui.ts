@@ -23,8 +23,6 @@ import { keyLabel } from '../core/keymap.js';
 const STATE_DEBOUNCE_MS = 100;
 /** Notices leave the footer after this long (errors stay twice as long), giving the key hints back. */
 const NOTICE_MS = 6000;
-/** How often lanes checks that every worktree still exists (a lane whose folder vanished is `missing`). */
-const MISSING_CHECK_MS = 5000;
 
 export interface UiOptions {
   context: LanesContext;
@@ -119,12 +117,10 @@ export const runUi = async (options: UiOptions): Promise<number> => {
   let stateWatcher: FSWatcher | undefined;
   let stateTimer: NodeJS.Timeout | undefined;
   let isClosing = false;
-  let missingTimer: NodeJS.Timeout | undefined;
 
   const close = async (code: number, leave: { endAgents?: boolean } = {}): Promise<void> => {
     if (isClosing) return;
     isClosing = true;
-    if (missingTimer) clearInterval(missingTimer);
     if (stateTimer) clearTimeout(stateTimer);
     stateWatcher?.close();
     router.dispose();
@@ -217,10 +213,6 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     } catch {
       notify(store, 'cannot watch the lanes state folder: lanes created elsewhere appear after a restart', 'warning');
     }
-    missingTimer = setInterval(() => {
-      if (!isClosing) void ctl.checkMissing();
-    }, MISSING_CHECK_MS);
-    missingTimer.unref();
     // Operations a crash interrupted are finished or rolled back before anything else.
     const recovered = [
       ...(await recoverInterrupted(context)),
