@@ -1,11 +1,11 @@
 import type { Rect } from '../core/layout.js';
 import type { Theme } from '../config/theme.js';
 import type { RowOverlay } from '../ui/compositor.js';
-import { paneHeader, titleOverlay } from '../ui/pane-header.js';
+import { paneHeader, titleOverlay, type PaneHeader } from '../ui/pane-header.js';
 import { hidesPanes, selectLayout } from './selectors.js';
 import type { AppState, LaneView } from './store.js';
 
-/** What one pane's title overlay was made from: the same inputs give the identical overlay. */
+/** What one pane's header was laid out from, and the title overlays made on it so far. */
 interface Made {
   lane: LaneView;
   rect: Rect;
@@ -13,15 +13,20 @@ interface Made {
   isFocused: boolean;
   isTyping: boolean;
   theme: Theme;
-  title: string | undefined;
-  overlay: RowOverlay;
+  header: PaneHeader;
+  /** Overlays by title: a spinner cycles through a few titles, each measured once. */
+  byTitle: Map<string | undefined, RowOverlay>;
 }
+
+/** Titles remembered per pane (a spinner has ten frames; a title that keeps changing is measured anew). */
+const MAX_TITLES = 32;
 
 /**
  * The agents' titles in the pane borders, as row overlays for the compositor. Agents animate their
  * titles (a spinner ten times a second), so a title change never goes through the store and Ink:
  * the painter asks for the overlays on every paint, and only a pane whose title (or header) changed
- * gets a new string — the compositor writes that one segment of its border row.
+ * gets another string — the compositor writes that one segment of its border row. Headers are laid
+ * out again only when the pane's chrome changed, and each title is measured once per header.
  */
 export class TitleOverlays {
   private made = new Map<string, Made>();
@@ -42,13 +47,19 @@ export class TitleOverlays {
       const title = this.titleOf(lane.name);
       const number = pane.lane + 1;
       let made = this.made.get(lane.name);
-      if (!made || made.lane !== lane || made.rect !== pane.rect || made.number !== number || made.isFocused !== isFocused || made.isTyping !== isTyping || made.theme !== theme || made.title !== title) {
+      if (!made || made.lane !== lane || made.rect !== pane.rect || made.number !== number || made.isFocused !== isFocused || made.isTyping !== isTyping || made.theme !== theme) {
         const header = paneHeader({ number, lane, width: pane.rect.width, isFocused, isTyping, theme });
-        const overlay = { row: pane.rect.y, x: pane.rect.x + header.titleSlot.x, width: header.titleSlot.width, text: titleOverlay(header, title, theme) };
-        made = { lane, rect: pane.rect, number, isFocused, isTyping, theme, title, overlay };
+        made = { lane, rect: pane.rect, number, isFocused, isTyping, theme, header, byTitle: new Map() };
         this.made.set(lane.name, made);
       }
-      overlays.set(lane.name, made.overlay);
+      let overlay = made.byTitle.get(title);
+      if (!overlay) {
+        const { header } = made;
+        overlay = { row: pane.rect.y, x: pane.rect.x + header.titleSlot.x, width: header.titleSlot.width, text: titleOverlay(header, title, theme) };
+        if (made.byTitle.size >= MAX_TITLES) made.byTitle.clear();
+        made.byTitle.set(title, overlay);
+      }
+      overlays.set(lane.name, overlay);
     }
     // Panes no longer shown (another page, a lane gone) are made again when they come back.
     if (this.made.size > overlays.size) for (const name of this.made.keys()) if (!overlays.has(name)) this.made.delete(name);
