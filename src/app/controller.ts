@@ -3,8 +3,6 @@ import { isAlive } from '../git/file-lock.js';
 import type { Config } from '../config/schema.js';
 import { keepKnownFacts, type LaneRecord } from '../core/lane.js';
 import type { LaneDiff } from '../core/patch.js';
-import { deriveStatus, isAgentOutput, nextStatusChange } from '../core/status.js';
-import { compilePatterns, refineStatus, screenTail, type StatusPatterns } from '../core/status-patterns.js';
 import type { StateStore } from '../git/state.js';
 import type { Repo } from '../git/repo.js';
 import type { TerminalEvent, TerminalHost } from '../term/types.js';
@@ -14,18 +12,13 @@ import type { TrustOffer } from './trust-flow.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { Painter } from './painter.js';
 import { LaneRuntime } from './lane-runtime.js';
+import { applyTerminalEvent, type LaneEventContext } from './lane-events.js';
+import { LaneStatus } from './lane-status.js';
+import { WorktreePresence } from './worktree-presence.js';
 import { adoptLane, clearLeftovers, reportNotRunning } from './lane-start.js';
 import { resumeAll } from './pause.js';
-import { paneSizeFor, selectLayout } from './selectors.js';
-import { newLaneView, notify, patchLane, patchLanes, type AppStore, type LaneView } from './store.js';
-
-/**
- * Agents that animate their window title (a spinner) change it many times a second; the pane
- * title shows the latest one once a second, so the chrome (a full Ink render) is not redrawn for each.
- */
-const TITLE_FLUSH_MS = 1000;
-/** How often a quiet lane's screen is checked against its preset's status patterns. */
-const PATTERN_RECHECK_MS = 1000;
+import { hidesPanes, paneSizeFor, selectLayout } from './selectors.js';
+import { newLaneView, notify, patchLane, type AppStore, type LaneView } from './store.js';
 
 export interface ControllerDeps {
   config: Config;
@@ -33,8 +26,6 @@ export interface ControllerDeps {
   host: TerminalHost;
   store: AppStore;
   compositor: Compositor;
-  /** Write to the real terminal (the bell). */
-  ring: () => void;
   env: NodeJS.ProcessEnv;
   /** The lanes of the state file changed (overlap watching follows them). */
   onLanesChanged?: (records: LaneRecord[]) => void;
@@ -68,6 +59,13 @@ export class Controller {
   readonly lanes = new Map<string, LaneRuntime>();
   readonly frames: FrameScheduler;
   private readonly painter: Painter;
+  private readonly status: LaneStatus;
+  private readonly eventContext: LaneEventContext;
+  /** Lanes whose worktree folder vanished become `missing` (and back) when the folder around them changes. */
+  private readonly presence = new WorktreePresence(() => void this.checkMissing());
+  /** True while the paint brings statuses up to date: the chrome they change is drawn by that very paint. */
+  private isRefreshing = false;
+  private isShutDown = false;
   /** The clock of status and timing decisions (injected in tests). */
   readonly now: () => number;
   private subscription: { dispose(): void } | undefined;
@@ -76,7 +74,16 @@ export class Controller {
   constructor(readonly deps: ControllerDeps) {
     this.now = deps.now ?? (() => performance.now());
     this.frames = new FrameScheduler(() => this.paint(), deps.config.maxFps);
-    this.painter = new Painter({ store: deps.store, host: deps.host, compositor: deps.compositor, now: this.now, requestFrame: () => this.frames.request() });
+    this.status = new LaneStatus({ host: deps.host, store: deps.store, config: () => this.deps.config, ring: () => this.ring(), now: this.now });
+    this.painter = new Painter({
+      store: deps.store,
+      host: deps.host,
+      compositor: deps.compositor,
+      now: this.now,
+      requestFrame: () => this.frames.request(),
+      titleOf: (name) => this.lanes.get(name)?.title,
+    });
+    this.eventContext = { store: deps.store, frames: this.frames, status: this.status, now: this.now, markRecord: (name, patch) => this.markRecord(name, patch) };
     this.subscription = deps.host.onEvent((event) => this.onTerminalEvent(event));
     // Layout-relevant changes (size, zoom, focus, lane list) resize terminals and repaint.
     let last = deps.store.getState();
@@ -126,6 +133,7 @@ export class Controller {
       if (!seen.has(name)) await this.removeLane(name);
     }
     await this.checkMissing();
+    await this.presence.follow([...this.lanes.values()].map((runtime) => runtime.record.worktree));
     this.deps.onLanesChanged?.(state.lanes);
     const notStarted: LaneRuntime[] = [];
     for (const runtime of this.lanes.values()) {
@@ -158,6 +166,7 @@ export class Controller {
     const runtime = this.lanes.get(name);
     if (!runtime) return;
     runtime.dispose();
+    this.status.forget(runtime);
     this.lanes.delete(name);
     await this.deps.host.kill(name).catch(() => undefined);
     this.deps.host.release(name);
@@ -218,7 +227,7 @@ export class Controller {
   /** Run with another configuration from now on (the repository file was trusted meanwhile). */
   setConfig(config: Config): void {
     this.deps.config = config;
-    this.compiledPatterns.clear();
+    this.status.clearPatterns();
   }
 
   /** Record a fact about a lane in the state file (and in its runtime record; see keepKnownFacts). */
@@ -262,6 +271,8 @@ export class Controller {
   async restart(name: string): Promise<void> {
     const runtime = this.lanes.get(name);
     if (!runtime) return;
+    // The folder may have come back unnoticed (a watch can only follow what it can see).
+    await this.checkMissing();
     if (runtime.activity.isMissing) {
       notify(this.deps.store, `lane ${name}: its worktree is missing (${runtime.record.worktree})`, 'warning');
       return;
@@ -276,69 +287,7 @@ export class Controller {
 
   private onTerminalEvent(event: TerminalEvent): void {
     const runtime = this.lanes.get(event.id);
-    if (!runtime) return;
-    const now = this.now();
-    switch (event.type) {
-      case 'output': {
-        const isEcho = !isAgentOutput(now, runtime.activity.lastInputAt);
-        if (!isEcho) runtime.activity.lastOutputAt = now;
-        const state = this.deps.store.getState();
-        // The echo of what the user just typed is painted at once, ahead of the frame clock: typing
-        // must feel like a bare terminal even while another lane floods the screen.
-        if (isEcho && state.mode === 'type' && state.lanes[state.focus]?.name === event.id) this.frames.flushSoon();
-        else this.frames.request();
-        break;
-      }
-      case 'bell':
-        runtime.activity.bellAt = now;
-        break;
-      case 'title':
-        this.pendingTitles.set(event.id, event.title || undefined);
-        this.titleTimer ??= setTimeout(() => this.flushTitles(), TITLE_FLUSH_MS);
-        // An agent that changes its title (a spinner, the task it works on) is working.
-        if (isAgentOutput(now, runtime.activity.lastInputAt)) runtime.activity.lastOutputAt = now;
-        break;
-      case 'exit': {
-        runtime.activity.exit = { code: event.code, signal: event.signal };
-        // Typing into an agent that is gone does nothing: go back to navigate mode.
-        const state = this.deps.store.getState();
-        if (state.mode === 'type' && state.lanes[state.focus]?.name === event.id) this.deps.store.setState({ mode: 'navigate' });
-        if (!this.deps.store.getState().isQuitting) {
-          notify(this.deps.store, `lane ${event.id}: agent exited (${event.signal ? `signal ${event.signal}` : event.code}); R restarts it`, event.code === 0 ? 'info' : 'warning');
-        }
-        this.frames.request();
-        break;
-      }
-      case 'paused':
-        runtime.activity.isPaused = event.paused;
-        break;
-      case 'failed':
-        runtime.activity.failure = event.reason;
-        notify(this.deps.store, `lane ${event.id}: ${event.reason}`, 'error');
-        break;
-      case 'prompt':
-        void this.markRecord(event.id, { promptDelivered: true });
-        break;
-      case 'lost': {
-        // The host ended under us: its agents ended with it (the UI says so once, see run-ui).
-        runtime.activity.exit = { code: -1, signal: 0 };
-        runtime.activity.isPaused = false;
-        const state = this.deps.store.getState();
-        if (state.mode === 'type' && state.lanes[state.focus]?.name === event.id) this.deps.store.setState({ mode: 'navigate' });
-        this.frames.request();
-        break;
-      }
-    }
-    this.updateStatus(runtime);
-  }
-
-  private pendingTitles = new Map<string, string | undefined>();
-  private titleTimer: NodeJS.Timeout | undefined;
-
-  private flushTitles(): void {
-    this.titleTimer = undefined;
-    patchLanes(this.deps.store, new Map([...this.pendingTitles].map(([name, title]) => [name, { title }])));
-    this.pendingTitles.clear();
+    if (runtime) applyTerminalEvent(this.eventContext, runtime, event);
   }
 
   /** A file changed in the lane's worktree: the agent is working. */
@@ -355,33 +304,23 @@ export class Controller {
     if (runtime) runtime.activity.lastInputAt = this.now();
   }
 
-  private statusTimers = new Map<string, NodeJS.Timeout>();
-
-  /** Recompute a lane's status and schedule the next re-check. */
+  /** Recompute a lane's status now (and arm its re-check for when it can next change). */
   updateStatus(runtime: LaneRuntime): void {
-    const now = this.now();
-    const { record } = runtime;
-    const patterns = record.agent.kind === 'preset' ? this.patternsOf(record.agent.preset) : undefined;
-    const derived = deriveStatus(runtime.activity, now);
-    const status = patterns ? refineStatus(derived, screenTail(this.deps.host.frame(runtime.name, 0)?.lines ?? []), patterns) : derived;
-    if (runtime.lastStatusKind === 'busy' && status.kind === 'waiting' && this.deps.config.notify === 'bell') this.deps.ring();
-    runtime.lastStatusKind = status.kind;
-    patchLane(this.deps.store, runtime.name, { status });
-    runtime.clearTimer(this.statusTimers.get(runtime.name));
-    // With screen patterns, a quiet agent may still say it works: look again every second.
-    const next = nextStatusChange(runtime.activity, now) ?? (patterns && (status.kind === 'busy' || status.kind === 'waiting') ? now + PATTERN_RECHECK_MS : undefined);
-    if (next !== undefined) {
-      // A few milliseconds late so the re-check lands after the boundary.
-      this.statusTimers.set(runtime.name, runtime.after(next - now + 5, () => this.updateStatus(runtime)));
-    }
+    this.status.update(runtime);
   }
 
-  private compiledPatterns = new Map<string, StatusPatterns | undefined>();
+  /** Ring the real terminal's bell: it goes out with the next paint, in its one write. */
+  ring(): void {
+    this.deps.compositor.ring();
+    this.frames.request();
+  }
 
-  /** A preset's status patterns, compiled once. */
-  private patternsOf(preset: string): StatusPatterns | undefined {
-    if (!this.compiledPatterns.has(preset)) this.compiledPatterns.set(preset, compilePatterns(this.deps.config.agents[preset]?.status));
-    return this.compiledPatterns.get(preset);
+  /**
+   * Ask for a paint: the chrome changed. Not while the paint itself brings statuses up to date
+   * (what they change is drawn by that paint).
+   */
+  requestPaint(): void {
+    if (!this.isRefreshing) this.frames.request();
   }
 
   /** The terminal size a lane gets: its pane's inside on its own page (or zoomed). */
@@ -411,13 +350,33 @@ export class Controller {
     this.deps.compositor.setPanes(
       layout.tooSmall ? [] : layout.panes.flatMap((p) => (state.lanes[p.lane] ? [{ name: (state.lanes[p.lane] as LaneView).name, rect: p.body }] : [])),
     );
-    this.deps.compositor.setPaneAreaHidden(state.overlay !== undefined && state.overlay.kind !== 'confirm-quit');
+    this.deps.compositor.setPaneAreaHidden(hidesPanes(state.overlay));
     this.frames.request();
   }
 
-  /** Draw what changed on the real terminal. */
+  /**
+   * Draw what changed on the real terminal, statuses of lanes with new output first. Ink renders the
+   * chrome a status change asks for in a microtask; the picture is then drawn right after it, in the
+   * same turn and the same write, instead of a frame later.
+   */
   paint(): void {
-    this.painter.paint();
+    const { lanes } = this.deps.store.getState();
+    this.isRefreshing = true;
+    try {
+      this.status.refreshTouched();
+    } catch (error) {
+      this.isRefreshing = false;
+      throw error;
+    }
+    if (this.deps.store.getState().lanes === lanes) {
+      this.isRefreshing = false;
+      this.painter.paint();
+      return;
+    }
+    queueMicrotask(() => {
+      this.isRefreshing = false;
+      if (!this.isShutDown) this.painter.paint();
+    });
   }
 
   /** Scroll a lane's view `delta` rows back into history (negative: towards live). */
@@ -439,8 +398,10 @@ export class Controller {
    */
   async shutdown(options: { endAgents?: boolean } = {}): Promise<void> {
     this.deps.store.setState({ isQuitting: true });
-    if (this.titleTimer) clearTimeout(this.titleTimer);
+    this.isShutDown = true;
     this.frames.dispose();
+    this.status.dispose();
+    this.presence.close();
     this.subscription?.dispose();
     this.unsubscribeStore?.();
     for (const runtime of this.lanes.values()) runtime.dispose();

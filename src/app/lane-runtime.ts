@@ -10,6 +10,8 @@ export class LaneRuntime {
   activity: LaneActivity = emptyActivity();
   /** Current terminal size of the agent. */
   size: { cols: number; rows: number } | undefined;
+  /** The title the agent set for its terminal, if any (drawn in its pane's border). */
+  title: string | undefined;
   /** The previous derived status kind, to notice busy → waiting. */
   lastStatusKind: string | undefined;
   /** Leftover processes listed by a first R (pid:startTime list) and when: a second R ends them. */

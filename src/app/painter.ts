@@ -2,6 +2,7 @@ import type { ScreenFrame } from '../core/screen.js';
 import type { TerminalHost } from '../term/types.js';
 import type { Compositor } from '../ui/compositor.js';
 import type { AppStore } from './store.js';
+import { TitleOverlays } from './title-overlays.js';
 
 /**
  * An agent inside a synchronized update (DEC 2026) is not painted until the update ends, so its
@@ -16,14 +17,19 @@ export interface PainterDeps {
   now: () => number;
   /** Ask the frame clock for another paint. */
   requestFrame: () => void;
+  /** The title the agent of a lane set for its terminal. */
+  titleOf: (lane: string) => string | undefined;
 }
 
-/** Hands each lane's current frame to the compositor, and places the real cursor. */
+/** Hands each lane's current frame and title to the compositor, and places the real cursor. */
 export class Painter {
   private syncSince = new Map<string, number>();
   private lastFrames = new Map<string, ScreenFrame | undefined>();
+  private readonly titles: TitleOverlays;
 
-  constructor(private readonly deps: PainterDeps) {}
+  constructor(private readonly deps: PainterDeps) {
+    this.titles = new TitleOverlays(deps.titleOf);
+  }
 
   /** Draw what changed on the real terminal. */
   paint(): void {
@@ -32,6 +38,7 @@ export class Painter {
     const cursorLane = focused && state.overlay === undefined && focused.scrollOffset === 0 ? focused.name : undefined;
     // Lanes out of sight get their frames less often (see host/client-link.ts).
     this.deps.host.show(this.deps.compositor.shownLanes(), focused?.name);
+    this.deps.compositor.setOverlays(this.titles.overlays(state));
     this.deps.compositor.paint((name) => this.frameFor(name, state.lanes.find((l) => l.name === name)?.scrollOffset ?? 0), cursorLane);
   }
 

@@ -23,8 +23,6 @@ import { keyLabel } from '../core/keymap.js';
 const STATE_DEBOUNCE_MS = 100;
 /** Notices leave the footer after this long (errors stay twice as long), giving the key hints back. */
 const NOTICE_MS = 6000;
-/** How often lanes checks that every worktree still exists (a lane whose folder vanished is `missing`). */
-const MISSING_CHECK_MS = 5000;
 
 export interface UiOptions {
   context: LanesContext;
@@ -82,8 +80,9 @@ export const runUi = async (options: UiOptions): Promise<number> => {
           },
         }
       : undefined;
-  // File activity feeds the controller, which is created after the wiring it reports to.
+  // File activity and overlap bells feed the controller, which is created after the wiring it reports to.
   let onFileActivity = (_lane: string): void => undefined;
+  let ring = (): void => undefined;
   const overlaps = new OverlapWiring({
     store,
     repoCwd: context.repo.mainWorktree,
@@ -91,7 +90,7 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     base: context.base.branch,
     extraIgnore: context.config.watch.ignore,
     isBell: context.config.notify === 'bell',
-    ring: () => tty.stdout.write('\x07'),
+    ring: () => ring(),
     onFileActivity: (lane) => onFileActivity(lane),
   });
   const controller = new Controller({
@@ -103,12 +102,12 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     host,
     store,
     compositor,
-    ring: () => tty.stdout.write('\x07'),
     env,
     newLane: (request) => newLane(context, request),
     ...(trustOffer ? { trustOffer } : {}),
   });
-  requestPaint = () => controller.frames.request();
+  requestPaint = () => controller.requestPaint();
+  ring = () => controller.ring();
   onFileActivity = (lane) => controller.noteFileActivity(lane);
   const router = new InputRouter(controller);
   const ctl = controller;
@@ -118,12 +117,10 @@ export const runUi = async (options: UiOptions): Promise<number> => {
   let stateWatcher: FSWatcher | undefined;
   let stateTimer: NodeJS.Timeout | undefined;
   let isClosing = false;
-  let missingTimer: NodeJS.Timeout | undefined;
 
   const close = async (code: number, leave: { endAgents?: boolean } = {}): Promise<void> => {
     if (isClosing) return;
     isClosing = true;
-    if (missingTimer) clearInterval(missingTimer);
     if (stateTimer) clearTimeout(stateTimer);
     stateWatcher?.close();
     router.dispose();
@@ -216,10 +213,6 @@ export const runUi = async (options: UiOptions): Promise<number> => {
     } catch {
       notify(store, 'cannot watch the lanes state folder: lanes created elsewhere appear after a restart', 'warning');
     }
-    missingTimer = setInterval(() => {
-      if (!isClosing) void ctl.checkMissing();
-    }, MISSING_CHECK_MS);
-    missingTimer.unref();
     // Operations a crash interrupted are finished or rolled back before anything else.
     const recovered = [
       ...(await recoverInterrupted(context)),

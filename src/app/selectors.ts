@@ -53,6 +53,9 @@ export const selectLayout = (state: Pick<AppState, 'size' | 'lanes' | 'isZoomed'
   return memoValue;
 };
 
+/** Whether the overlay covers the pane area (every overlay but the quit question, which sits in the footer). */
+export const hidesPanes = (overlay: AppState['overlay']): boolean => overlay !== undefined && overlay.kind !== 'confirm-quit';
+
 /** The terminal size of a lane: its pane's inside on its own page (or zoomed), never below 1×1. */
 export const paneSizeFor = (state: Pick<AppState, 'size' | 'lanes' | 'isZoomed' | 'focus'>, name: string): { cols: number; rows: number } => {
   const index = Math.max(0, state.lanes.findIndex((l) => l.name === name));

@@ -7,14 +7,16 @@ import type { Overlap } from '../core/overlap.js';
 import type { ChangeKind } from '../core/touched.js';
 import type { DiffDocument } from '../core/diff-doc.js';
 
-/** What the chrome shows of one lane (pane title and footer counts). */
+/**
+ * What the chrome shows of one lane (pane title and footer counts). The title the agent sets for
+ * its terminal is not here: it changes many times a second, and the compositor draws it without
+ * Ink (see app/title-overlays.ts).
+ */
 export interface LaneView {
   name: string;
   branch: string;
   agent: string;
   status: LaneStatus;
-  /** Title the agent set for its terminal, if any. */
-  title: string | undefined;
   /** Rows scrolled back into history (0 = live). */
   scrollOffset: number;
   /** Files changed since the fork point, committed or not, by kind (renames count as modified). */
@@ -38,7 +40,6 @@ export interface LaneView {
 export const newLaneView = (fields: Pick<LaneView, 'name' | 'branch' | 'agent'>): LaneView => ({
   ...fields,
   status: { kind: 'stopped' },
-  title: undefined,
   scrollOffset: 0,
   changes: { added: 0, modified: 0, deleted: 0 },
   ahead: 0,

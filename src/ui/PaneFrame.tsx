@@ -1,11 +1,9 @@
 import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { Rect } from '../core/layout.js';
-import { statusLabel } from '../core/lane.js';
 import type { LaneView } from '../app/store.js';
 import type { Theme } from '../config/theme.js';
-import { statusStyle } from './status-style.js';
-import { sanitize, stringWidth, truncate } from './text.js';
+import { paneHeader } from './pane-header.js';
 
 export interface PaneFrameProps {
   /** Number shown in the title (1-based position of the lane). */
@@ -20,53 +18,16 @@ export interface PaneFrameProps {
 }
 
 /**
- * The frame of one pane: a border whose top edge carries the title (number, name, branch, agent,
- * status). The inside is left blank: the compositor draws the lane's terminal there.
+ * The frame of one pane: a border whose top edge carries the title (number, name, status, branch,
+ * agent; see pane-header.ts). The inside is left blank: the compositor draws the lane's terminal
+ * there, and the agent's own title over the border's fill.
  */
 export const PaneFrame = memo(function PaneFrame({ number, lane, rect, isFocused, isTyping, theme }: PaneFrameProps) {
   const { colors } = theme;
-  const isOverlapping = lane.overlapCount > 0;
-  // Overlap wins over focus for the border colour (the focused pane stays bold and titled).
-  const borderColor = isOverlapping ? colors.warning : isTyping ? colors.borderTyping : isFocused ? colors.borderFocused : colors.border;
-  const status = statusStyle(lane.status, colors);
-  const inner = Math.max(0, rect.width - 2);
-  // Title pieces, most important first; later pieces are dropped when the pane is narrow.
-  const mode = isTyping ? ' TYPE ' : '';
-  const scroll = lane.scrollOffset > 0 ? ` ↑${lane.scrollOffset} ` : '';
-  const head = ` ${number} ${lane.name} `;
-  const stat = ` ${status.symbol} ${statusLabel(lane.status)} `;
-  const overlap = isOverlapping ? ` ⚠ ${lane.overlapCount} ` : '';
-  const ready = lane.isReady ? ' ✓ ready ' : '';
-  const merged = lane.isMerged ? ' merged ' : '';
-  const conflict = lane.conflictCount > 0 ? ` ✖ conflict ${lane.conflictCount} ` : '';
-  const scope = lane.outOfScope > 0 ? ` ${lane.outOfScope} out of scope ` : '';
-  const { added, modified, deleted } = lane.changes;
-  const counts = added + modified + deleted > 0 ? ` +${added} ~${modified} -${deleted} ` : '';
-  const aheadBehind = lane.ahead + lane.behind > 0 ? ` ↑${lane.ahead} ↓${lane.behind} ` : '';
-  const rest = ` ${lane.branch} · ${lane.agent}${lane.title ? ` · ${sanitize(lane.title)}` : ''} `;
-  let budget = inner - 1;
-  const headText = truncate(head, budget);
-  budget -= stringWidth(headText);
-  // Later pieces are shown only while they fit whole.
-  const take = (piece: string): string => {
-    if (piece === '' || budget < stringWidth(piece)) return '';
-    budget -= stringWidth(piece);
-    return piece;
-  };
-  const modeText = take(mode);
-  const statText = take(stat);
-  const overlapText = take(overlap);
-  const readyText = take(ready);
-  const conflictText = take(conflict);
-  const mergedText = take(merged);
-  const scrollText = take(scroll);
-  const scopeText = take(scope);
-  const countsText = take(counts);
-  const aheadText = take(aheadBehind);
-  const restText = budget > 4 ? truncate(rest, budget) : '';
-  budget -= stringWidth(restText);
-  const fill = '─'.repeat(Math.max(0, budget));
-  const isBold = isFocused;
+  const h = paneHeader({ number, lane, width: rect.width, isFocused, isTyping, theme });
+  const { borderColor, isBold } = h;
+  // The agent's title goes over this fill, drawn by the compositor (see titleOverlay).
+  const fill = '─'.repeat(h.titleSlot.width);
   return (
     <Box position="absolute" marginLeft={rect.x} marginTop={rect.y} width={rect.width} height={rect.height} flexDirection="column">
       <Text wrap="truncate">
@@ -74,27 +35,27 @@ export const PaneFrame = memo(function PaneFrame({ number, lane, rect, isFocused
           {'╭─'}
         </Text>
         <Text color={isFocused ? colors.titleFocused : colors.title} bold={isBold} inverse={isFocused && theme.isMonochrome}>
-          {headText}
+          {h.head}
         </Text>
-        {modeText ? (
+        {h.mode ? (
           <Text color={colors.borderTyping} inverse bold>
-            {modeText}
+            {h.mode}
           </Text>
         ) : null}
-        <Text color={status.color}>{statText}</Text>
-        {overlapText ? (
+        <Text color={h.statColor}>{h.stat}</Text>
+        {h.overlap ? (
           <Text color={colors.warning} bold inverse={theme.isMonochrome}>
-            {overlapText}
+            {h.overlap}
           </Text>
         ) : null}
-        {readyText ? <Text color={colors.ready}>{readyText}</Text> : null}
-        {conflictText ? <Text color={colors.conflict}>{conflictText}</Text> : null}
-        {mergedText ? <Text color={colors.merged}>{mergedText}</Text> : null}
-        {scrollText ? <Text color={colors.notice}>{scrollText}</Text> : null}
-        {scopeText ? <Text color={colors.warning}>{scopeText}</Text> : null}
-        {countsText ? <Text color={colors.muted}>{countsText}</Text> : null}
-        {aheadText ? <Text color={colors.muted}>{aheadText}</Text> : null}
-        <Text color={colors.muted}>{restText}</Text>
+        {h.ready ? <Text color={colors.ready}>{h.ready}</Text> : null}
+        {h.conflict ? <Text color={colors.conflict}>{h.conflict}</Text> : null}
+        {h.merged ? <Text color={colors.merged}>{h.merged}</Text> : null}
+        {h.scroll ? <Text color={colors.notice}>{h.scroll}</Text> : null}
+        {h.scope ? <Text color={colors.warning}>{h.scope}</Text> : null}
+        {h.counts ? <Text color={colors.muted}>{h.counts}</Text> : null}
+        {h.ahead ? <Text color={colors.muted}>{h.ahead}</Text> : null}
+        <Text color={colors.muted}>{h.rest}</Text>
         <Text color={borderColor} bold={isBold}>
           {fill}
           {'╮'}

@@ -12,6 +12,18 @@ export interface PaneBody {
   rect: Rect;
 }
 
+/**
+ * A piece of one chrome row that the compositor draws over Ink's frame (a pane's title slot):
+ * `text` takes exactly `width` columns from column `x` and may hold column marks (positions from
+ * `x`). Drawn only when it changed or the chrome row under it was drawn again.
+ */
+export interface RowOverlay {
+  row: number;
+  x: number;
+  width: number;
+  text: string;
+}
+
 const ESC = '\x1b';
 const moveTo = (row: number, col: number): string => `${ESC}[${row + 1};${col + 1}H`;
 const RESET = `${ESC}[0m`;
@@ -20,6 +32,7 @@ const ERASE_LINE = `${ESC}[2K`;
 const BEGIN_SYNC = `${ESC}[?2026h`;
 const END_SYNC = `${ESC}[?2026l`;
 const SHOW_CURSOR = `${ESC}[?25h`;
+const BELL = '\x07';
 const HIDE_CURSOR = `${ESC}[?25l`;
 
 /**
@@ -27,12 +40,15 @@ const HIDE_CURSOR = `${ESC}[?25l`;
  *
  * - the *chrome* (borders, titles, footer, dialogs): full-screen frames rendered by Ink into a
  *   string, which change rarely (a status or focus change);
- * - the *pane bodies*: each lane's terminal rows, which change all the time.
+ * - the *pane bodies*: each lane's terminal rows, which change all the time;
+ * - *row overlays*: pieces of chrome rows that change often (the agents' titles in the pane
+ *   borders), drawn here so that such a change never runs Ink.
  *
  * Each paint writes only what changed since the last paint: whole chrome rows whose text changed,
  * and single pane rows whose string changed (rows of a frame that did not change are the identical
  * string, so the comparison is cheap). The cost follows the damage, not the screen size — the
  * point of this module (see docs: a full Ink redraw costs 15–20 ms of CPU, this a fraction of one).
+ * Everything a paint draws (and a bell rung since the last one) is one write to the terminal.
  */
 export class Compositor {
   private cols = 0;
@@ -44,6 +60,10 @@ export class Compositor {
   private paintedPanes = new Map<string, Array<string | undefined>>();
   private isPaneAreaHidden = false;
   private lastCursor = '';
+  private overlays: ReadonlyMap<string, RowOverlay> = new Map();
+  /** The overlays as last drawn, by key. */
+  private paintedOverlays = new Map<string, RowOverlay>();
+  private isBellPending = false;
 
   constructor(private readonly out: Output) {}
 
@@ -59,6 +79,7 @@ export class Compositor {
   invalidate(): void {
     this.paintedChrome = [];
     this.paintedPanes.clear();
+    this.paintedOverlays.clear();
     this.lastCursor = '';
   }
 
@@ -87,6 +108,25 @@ export class Compositor {
     return this.isPaneAreaHidden ? [] : this.panes.map((pane) => pane.name);
   }
 
+  /**
+   * The row overlays to draw from the next paint on, by key (a pane's name). One that moved, changed
+   * width or went away has its old place given back to the chrome (its rows are drawn again).
+   */
+  setOverlays(overlays: ReadonlyMap<string, RowOverlay>): void {
+    for (const [key, painted] of this.paintedOverlays) {
+      const next = overlays.get(key);
+      if (next && next.row === painted.row && next.x === painted.x && next.width === painted.width) continue;
+      this.paintedChrome[painted.row] = undefined;
+      this.paintedOverlays.delete(key);
+    }
+    this.overlays = overlays;
+  }
+
+  /** Ring the terminal's bell with the next paint (in its one write). */
+  ring(): void {
+    this.isBellPending = true;
+  }
+
   /** While a full-screen overlay (help, new-lane form) is open, pane bodies are not drawn. */
   setPaneAreaHidden(hidden: boolean): void {
     if (hidden === this.isPaneAreaHidden) return;
@@ -113,6 +153,11 @@ export class Compositor {
         out += moveTo(row, 0) + RESET + ERASE_LINE + chromeLine + RESET;
         this.paintedChrome[row] = chromeLine;
       }
+      for (const [key, overlay] of this.overlays) {
+        if (overlay.row !== row || (!isChromeChanged && this.paintedOverlays.get(key)?.text === overlay.text)) continue;
+        out += moveTo(row, overlay.x) + withColumns(overlay.text, overlay.x) + RESET;
+        this.paintedOverlays.set(key, overlay);
+      }
       if (this.isPaneAreaHidden) continue;
       for (const pane of this.panes) {
         const { rect } = pane;
@@ -130,9 +175,10 @@ export class Compositor {
       }
     }
     const cursorSeq = this.cursorSequence(cursor ? frame(cursor) : undefined, cursor);
-    if (out === '' && cursorSeq === this.lastCursor) return 0;
-    const data = BEGIN_SYNC + HIDE_CURSOR + out + cursorSeq + END_SYNC;
+    if (out === '' && cursorSeq === this.lastCursor && !this.isBellPending) return 0;
+    const data = BEGIN_SYNC + HIDE_CURSOR + out + cursorSeq + END_SYNC + (this.isBellPending ? BELL : '');
     this.lastCursor = cursorSeq;
+    this.isBellPending = false;
     this.out.write(data);
     return data.length;
   }

@@ -61,6 +61,27 @@ describe('lanes UI end to end (built binary in a pseudo-terminal)', () => {
     expect(driver.screen()).not.toContain('GOT-alpha:hello there');
   });
 
+  it("shows the title an agent sets in its pane's border, follows each change, and keeps the border whole", async () => {
+    // One lane: its border has room for the title after the agent's (long) command line.
+    current = await setup(['alpha']);
+    driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });
+    await driver.waitForText('READY-alpha');
+    driver.write(KEYS.enter);
+    await driver.waitForText('TYPE');
+    const border = (): string => driver!.lines().find((line) => line.includes('─ 1 alpha ')) ?? '';
+    let previous: string | undefined;
+    for (const title of ['⠋ Fixing', '⠙ Fixing', '修正 🚀']) {
+      driver.write(`title ${title}\r`);
+      await driver.waitFor(() => border().includes(`· ${title} `), `the title ${title} in alpha's border`);
+      // Still one border of the pane's width, the corner at the right edge.
+      expect(border()).toMatch(/^╭─ 1 alpha .*─╮$/);
+      // Nothing of the title before (the last one is shorter than the others).
+      if (previous !== undefined) expect(border()).not.toContain(previous);
+      previous = title;
+    }
+    expect(border()).not.toContain('Fixing');
+  });
+
   it('creates a lane with n: its worktree and branch exist and its pane appears', async () => {
     current = await setup(['alpha']);
     driver = new TerminalDriver({ args: [], cwd: current.dir, env: current.env });

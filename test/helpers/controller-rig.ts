@@ -76,7 +76,6 @@ export const makeRig = async (
     host,
     store,
     compositor: new Compositor({ write: (data) => painted.push(data) }),
-    ring: () => undefined,
     env: { SHELL: '/bin/sh', PATH: process.env.PATH ?? '/usr/bin:/bin' },
     newLane,
     ...deps,

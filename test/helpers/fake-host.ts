@@ -85,13 +85,20 @@ export class FakeHost implements TerminalHost {
     this.sizes.delete(id);
   }
 
+  /** Rows a lane's screen shows (padded to its width), over blank ones; set them and emit `output`. */
+  readonly screens = new Map<string, string[]>();
+  /** How often each lane's frame was read. */
+  readonly frameReads = new Map<string, number>();
+
   frame(id: string, scrollOffset = 0): ScreenFrame | undefined {
     const size = this.sizes.get(id);
     if (!size) return undefined;
+    this.frameReads.set(id, (this.frameReads.get(id) ?? 0) + 1);
+    const screen = this.screens.get(id) ?? [];
     return {
       cols: size.cols,
       rows: size.rows,
-      lines: Array.from({ length: size.rows }, () => ' '.repeat(size.cols)),
+      lines: Array.from({ length: size.rows }, (_, row) => (screen[row] ?? '').padEnd(size.cols).slice(0, size.cols)),
       cursor: { x: 0, y: 0, visible: true },
       scrollOffset,
       historyRows: this.historyRows.get(id) ?? 0,

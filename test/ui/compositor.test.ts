@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import xtermHeadless from '@xterm/headless';
-import type { ScreenFrame } from '../../src/core/screen.js';
+import { columnMark, type ScreenFrame } from '../../src/core/screen.js';
 import { ScreenSnapshot } from '../../src/term/snapshot.js';
 import { useCurrentWidths } from '../../src/term/unicode-width.js';
 import { Compositor } from '../../src/ui/compositor.js';
@@ -131,5 +131,64 @@ describe('Compositor', () => {
     expect(last).toContain('\x1b[3;5H\x1b[?25h');
     c.paint(() => frame(5, ['ab', ''], { x: 2, y: 1, visible: false }), 'a');
     expect(writes[writes.length - 1]).toMatch(/\x1b\[\?25l\x1b\[\?2026l$/);
+  });
+
+  it('draws a row overlay over its chrome row, and writes only that segment when only the overlay changed', async () => {
+    const writes: string[] = [];
+    const c = new Compositor({ write: (d) => writes.push(d) });
+    c.setSize(16, 3);
+    c.setChrome('╭─ 1 a ────────╮\n│              │\nfooter');
+    c.setPanes([{ name: 'a', rect: { x: 1, y: 1, width: 14, height: 1 } }]);
+    const f = frame(14, ['agent']);
+    // Column 7 on: the fill, 8 columns; a column mark puts the fill after the title where it belongs.
+    c.setOverlays(new Map([['a', { row: 0, x: 7, width: 8, text: `· ⠋ ${columnMark(4)}────` }]]));
+    c.paint(() => f, undefined);
+    expect(await screenOf(writes, 16, 3)).toEqual(['╭─ 1 a · ⠋ ────╮', '│agent         │', 'footer']);
+    c.setOverlays(new Map([['a', { row: 0, x: 7, width: 8, text: `· ⠙ ${columnMark(4)}────` }]]));
+    c.paint(() => f, undefined);
+    expect(writes).toHaveLength(2);
+    expect(writes[1]).toContain('⠙');
+    expect(writes[1]).not.toContain('╭');
+    expect(writes[1]).not.toContain('agent');
+    // The same overlay again: nothing to write.
+    c.setOverlays(new Map([['a', { row: 0, x: 7, width: 8, text: `· ⠙ ${columnMark(4)}────` }]]));
+    expect(c.paint(() => f, undefined)).toBe(0);
+    expect(await screenOf(writes, 16, 3)).toEqual(['╭─ 1 a · ⠙ ────╮', '│agent         │', 'footer']);
+  });
+
+  it('draws an overlay again over a chrome row drawn again, and gives the place of one that moved or went back to the chrome', async () => {
+    const writes: string[] = [];
+    const c = new Compositor({ write: (d) => writes.push(d) });
+    c.setSize(12, 2);
+    c.setChrome('╭─ a ──────╮\nfooter');
+    c.setOverlays(new Map([['a', { row: 0, x: 5, width: 6, text: 'title ' }]]));
+    c.paint(() => undefined, undefined);
+    c.setChrome('╭─ A ──────╮\nfooter');
+    c.paint(() => undefined, undefined);
+    expect((await screenOf(writes, 12, 2))[0]).toBe('╭─ A title ╮');
+    // The slot moved right (a longer header, the same chrome row): nothing of the old title stays.
+    c.setOverlays(new Map([['a', { row: 0, x: 8, width: 3, text: 'ti…' }]]));
+    c.paint(() => undefined, undefined);
+    expect((await screenOf(writes, 12, 2))[0]).toBe('╭─ A ───ti…╮');
+    c.setOverlays(new Map());
+    c.paint(() => undefined, undefined);
+    expect((await screenOf(writes, 12, 2))[0]).toBe('╭─ A ──────╮');
+  });
+
+  it('rings the bell in the paint it goes with: one write, and a paint of its own only when nothing else changed', () => {
+    const writes: string[] = [];
+    const c = new Compositor({ write: (d) => writes.push(d) });
+    c.setSize(10, 2);
+    c.setChrome('one\nfooter');
+    c.ring();
+    c.paint(() => undefined, undefined);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toContain('one');
+    expect(writes[0]?.match(/\x07/g)).toHaveLength(1);
+    c.ring();
+    c.paint(() => undefined, undefined);
+    expect(writes).toHaveLength(2);
+    expect(writes[1]).toContain('\x07');
+    expect(c.paint(() => undefined, undefined)).toBe(0);
   });
 });

@@ -1,10 +1,13 @@
+import { stripVTControlCharacters } from 'node:util';
 import { Box } from 'ink';
 import stringWidth from 'string-width';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LaneView } from '../../src/app/store.js';
 import { monochromeTheme } from '../../src/config/theme.js';
 import type { Rect } from '../../src/core/layout.js';
+import { stripColumnMarks } from '../../src/core/screen.js';
 import { PaneFrame } from '../../src/ui/PaneFrame.js';
+import { paneHeader, titleOverlay } from '../../src/ui/pane-header.js';
 import { laneView, makeAppStore, renderWithStore, type Rendered } from '../helpers/ui-render.js';
 
 const theme = monochromeTheme('test');
@@ -20,11 +23,27 @@ interface PaneOptions {
   rect?: Rect;
   isFocused?: boolean;
   isTyping?: boolean;
+  /** The title the agent set: drawn over the border's fill as the compositor does (titleOverlay). */
+  title?: string;
 }
 
-/** Render one pane frame in a 100-column screen; returns the rows of its rectangle. */
+/**
+ * Render one pane frame in a 100-column screen; returns the rows of its rectangle, the top one with
+ * the agent's title drawn into its slot the way the compositor draws it.
+ */
 const renderPane = (lane: LaneView, options: PaneOptions = {}): string[] => {
   const rect = options.rect ?? { x: 0, y: 0, width: 100, height: 8 };
+  const rows = renderFrame(lane, rect, options);
+  const header = paneHeader({ number: options.number ?? 1, lane, width: rect.width, isFocused: options.isFocused ?? false, isTyping: options.isTyping ?? false, theme });
+  const { x, width } = header.titleSlot;
+  const top = rows[0] ?? '';
+  const overlay = stripColumnMarks(stripVTControlCharacters(titleOverlay(header, options.title, theme)));
+  expect(stringWidth(overlay), 'the title overlay fills its slot exactly').toBe(width);
+  return [sliceColumns(top, 0, x) + overlay + sliceColumns(top, x + width, rect.width - x - width), ...rows.slice(1)];
+};
+
+/** The rows of the pane's rectangle as Ink draws them (the chrome alone). */
+const renderFrame = (lane: LaneView, rect: Rect, options: PaneOptions): string[] => {
   rendered = renderWithStore(
     makeAppStore(),
     <Box width={100} height={rect.y + rect.height}>
@@ -43,6 +62,7 @@ const renderPane = (lane: LaneView, options: PaneOptions = {}): string[] => {
 
 /** The `width` columns of `line` from column `x` (wide characters count two). */
 const sliceColumns = (line: string, x: number, width: number): string => {
+  if (width <= 0) return '';
   let column = 0;
   let out = '';
   for (const ch of line) {
@@ -78,9 +98,31 @@ describe('PaneFrame', () => {
   });
 
   it('shows the title the agent set, without its control characters', () => {
-    const [top] = renderPane(laneView('alpha', { title: 'fix\x07 the \x1b[31mlogin' }));
+    const [top] = renderPane(laneView('alpha'), { title: 'fix\x07 the \x1b[31mlogin' });
     expect(top).toContain('lanes/alpha · shell · fix the [31mlogin');
     expect(top).not.toContain('\x07');
+  });
+
+  it('leaves the agent title out of what Ink draws: the border carries a plain fill where it goes', () => {
+    const lane = laneView('alpha');
+    const rect = { x: 0, y: 0, width: 60, height: 6 };
+    const [top] = renderFrame(lane, rect, {});
+    const { x, width } = paneHeader({ number: 1, lane, width: 60, isFocused: false, isTyping: false, theme }).titleSlot;
+    expect(top).toMatch(/^╭─ 1 alpha +● busy +lanes\/alpha · shell ─+╮$/);
+    expect(sliceColumns(top ?? '', x, width)).toBe('─'.repeat(width));
+    expect(x + width).toBe(59);
+  });
+
+  it('cuts a long title to its slot, keeps wide characters whole, and shows only the fill when the slot is too narrow', () => {
+    const lane = laneView('alpha');
+    // 51 columns leave a slot of 10 for the title: '· 修正ロ…' (9 columns: the next character is two wide) and one of fill.
+    const [cut] = renderPane(lane, { rect: { x: 0, y: 0, width: 51, height: 6 }, title: '修正ログイン画面のバグを直す' });
+    expect(cut).toBe('╭─ 1 alpha  ● busy  lanes/alpha · shell · 修正ロ…─╮');
+    expect(stringWidth(cut ?? '')).toBe(51);
+    // 44 columns leave 3: too few to say anything.
+    const [none] = renderPane(lane, { rect: { x: 0, y: 0, width: 44, height: 6 }, title: 'a title' });
+    expect(none).not.toContain('title');
+    expect(none).toMatch(/─╮$/);
   });
 
   it('draws a bordered box of exactly the rectangle', () => {
@@ -125,12 +167,13 @@ describe('PaneFrame', () => {
     const lanes: LaneView[] = [
       laneView('alpha'),
       laneView('a'.repeat(40), { status: { kind: 'failed', reason: 'agent command not found: definitely-not-installed' } }),
-      laneView('wide', { title: '修正ログイン画面のバグ 🚀 and more', scrollOffset: 1234 }),
+      laneView('wide', { scrollOffset: 1234 }),
       laneView('scrolled', { status: { kind: 'exited', code: 130 }, scrollOffset: 7, agent: 'node ./agents/echo-agent.js with args' }),
     ];
     for (const lane of lanes) {
       for (let width = 20; width <= 100; width += 1) {
-        const [top] = renderPane(lane, { rect: { x: 0, y: 0, width, height: 6 }, isFocused: true, isTyping: width % 2 === 0 });
+        const title = lane.name === 'wide' ? '修正ログイン画面のバグ 🚀 and more' : undefined;
+        const [top] = renderPane(lane, { rect: { x: 0, y: 0, width, height: 6 }, isFocused: true, isTyping: width % 2 === 0, ...(title ? { title } : {}) });
         expect(stringWidth(top ?? ''), `${lane.name} at ${width}: ${top}`).toBe(width);
         expect(top, `${lane.name} at ${width}`).toMatch(/^╭─.*╮$/);
         expect(top, `${lane.name} at ${width}`).toMatch(/^╭─ 1 /);
@@ -141,9 +184,9 @@ describe('PaneFrame', () => {
 
   it('keeps the top border exact when the title holds emoji written with a variation selector', () => {
     // '⚠️' and '✔️' are a symbol plus U+FE0F: two columns together, though each code point alone measures one.
-    const lane = laneView('alpha', { title: '⚠️ build failing ✔️ lint ok ❤️' });
+    const lane = laneView('alpha');
     for (let width = 20; width <= 100; width += 1) {
-      const [top] = renderPane(lane, { rect: { x: 0, y: 0, width, height: 6 } });
+      const [top] = renderPane(lane, { rect: { x: 0, y: 0, width, height: 6 }, title: '⚠️ build failing ✔️ lint ok ❤️' });
       expect(stringWidth(top ?? ''), `at ${width}: ${top}`).toBe(width);
       expect(top, `at ${width}`).toMatch(/^╭─.*╮$/);
       rendered?.unmount();

@@ -1,5 +1,5 @@
 // A tiny fake agent for end-to-end tests: announces itself and its terminal size (again on every
-// resize), then echoes every line it reads.
+// resize), then echoes every line it reads; a line `title TEXT` sets its terminal title to TEXT.
 import { createInterface } from 'node:readline';
 
 const name = process.argv[2] ?? 'agent';
@@ -8,6 +8,9 @@ process.stdout.write(`\x1b[1;32mREADY-${name}\x1b[0m\r\n`);
 size();
 process.stdout.on('resize', size);
 const rl = createInterface({ input: process.stdin });
-rl.on('line', (line) => process.stdout.write(`GOT-${name}:${line}\r\n`));
+rl.on('line', (line) => {
+  if (line.startsWith('title ')) process.stdout.write(`\x1b]0;${line.slice('title '.length)}\x07`);
+  process.stdout.write(`GOT-${name}:${line}\r\n`);
+});
 rl.on('close', () => process.exit(0));
 process.on('SIGHUP', () => process.exit(0));
