@@ -133,7 +133,11 @@ export class Controller {
       if (!seen.has(name)) await this.removeLane(name);
     }
     await this.checkMissing();
-    await this.presence.follow([...this.lanes.values()].map((runtime) => runtime.record.worktree));
+    // Watched in the background (sync is on the way to the first screen); a folder that went
+    // while the watch was being set up is caught by the check after it.
+    void this.presence.follow([...this.lanes.values()].map((runtime) => runtime.record.worktree)).then(() => {
+      if (!this.isShutDown) void this.checkMissing();
+    });
     this.deps.onLanesChanged?.(state.lanes);
     const notStarted: LaneRuntime[] = [];
     for (const runtime of this.lanes.values()) {

@@ -12,6 +12,8 @@ export class LaneRuntime {
   size: { cols: number; rows: number } | undefined;
   /** The title the agent set for its terminal, if any (drawn in its pane's border). */
   title: string | undefined;
+  /** The pending re-check of its status (see LaneStatus) and when it fires, on this lane's clock. */
+  statusCheck: { timer: NodeJS.Timeout; at: number } | undefined;
   /** The previous derived status kind, to notice busy → waiting. */
   lastStatusKind: string | undefined;
   /** Leftover processes listed by a first R (pid:startTime list) and when: a second R ends them. */
@@ -45,5 +47,6 @@ export class LaneRuntime {
   dispose(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.statusCheck = undefined;
   }
 }

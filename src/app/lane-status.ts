@@ -30,7 +30,6 @@ export interface LaneStatusDeps {
  */
 export class LaneStatus {
   private readonly touched = new Set<LaneRuntime>();
-  private readonly timers = new Map<LaneRuntime, { timer: NodeJS.Timeout; at: number }>();
   private readonly compiled = new Map<string, StatusPatterns | undefined>();
 
   constructor(private readonly deps: LaneStatusDeps) {}
@@ -63,18 +62,13 @@ export class LaneStatus {
     this.schedule(runtime, nextStatusChange(runtime.activity, now));
   }
 
-  /** A lane is gone (or lanes quits): its re-check goes with it. */
+  /** A lane is gone: nothing more to refresh (its re-check timer goes with its runtime's dispose). */
   forget(runtime: LaneRuntime): void {
     this.touched.delete(runtime);
-    const armed = this.timers.get(runtime);
-    if (armed) clearTimeout(armed.timer);
-    this.timers.delete(runtime);
   }
 
-  /** Stop every re-check (lanes quits). */
+  /** Nothing more to refresh (lanes quits; the lanes' runtimes clear their timers). */
   dispose(): void {
-    for (const { timer } of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
     this.touched.clear();
   }
 
@@ -84,28 +78,25 @@ export class LaneStatus {
   }
 
   /**
-   * One timer per lane, at the earliest moment its status can change. A timer due earlier than
-   * needed is kept (when it fires, the status is computed and the timer armed for the new moment),
-   * so a busy lane's output does not re-arm a timer per frame.
+   * One timer per lane (owned by its runtime), at the earliest moment its status can change. A
+   * timer due earlier than needed is kept (when it fires, the status is computed and the timer armed
+   * for the new moment), so a busy lane's output does not re-arm a timer per frame.
    */
   private schedule(runtime: LaneRuntime, next: number | undefined): void {
-    const armed = this.timers.get(runtime);
+    const armed = runtime.statusCheck;
     if (next === undefined) {
-      if (armed) clearTimeout(armed.timer);
-      this.timers.delete(runtime);
+      runtime.clearTimer(armed?.timer);
+      runtime.statusCheck = undefined;
       return;
     }
     const at = next + RECHECK_LATE_MS;
     if (armed && armed.at <= at) return;
-    if (armed) clearTimeout(armed.timer);
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(runtime);
-        this.update(runtime);
-      },
-      Math.max(0, at - this.deps.now()),
-    );
-    this.timers.set(runtime, { timer, at });
+    runtime.clearTimer(armed?.timer);
+    const timer = runtime.after(Math.max(0, at - this.deps.now()), () => {
+      runtime.statusCheck = undefined;
+      this.update(runtime);
+    });
+    runtime.statusCheck = { timer, at };
   }
 
   /** A preset's status patterns, compiled once. */
