@@ -26,7 +26,7 @@ export class RemoteHost implements TerminalHost {
   private connecting: Promise<HostConnection> | undefined;
   private isDetached = false;
   /** What the host was last told this client shows (see show); sent again to a new connection. */
-  private shownKey: string | undefined;
+  private shownIds: readonly string[] | undefined;
   private shownMessage: ClientMessage | undefined;
   /** The host went away without being asked (`reason`: how). */
   onLost: (reason: string) => void = () => undefined;
@@ -102,9 +102,10 @@ export class RemoteHost implements TerminalHost {
   }
 
   show(ids: readonly string[], focus: string | undefined): void {
-    const key = `${focus ?? ''}\u0000${ids.join('\u0000')}`;
-    if (key === this.shownKey) return;
-    this.shownKey = key;
+    // Asked on every paint: the same array and focus as last time is the common case.
+    const last = this.shownMessage;
+    if (last?.t === 'shown' && last.focus === focus && (ids === this.shownIds || sameNames(last.lanes, ids))) return;
+    this.shownIds = ids;
     this.shownMessage = { t: 'shown', lanes: [...ids], ...(focus === undefined ? {} : { focus }) };
     this.connection?.send(this.shownMessage);
   }
@@ -284,3 +285,5 @@ const scrolled = (lines: readonly string[], count: number): string[] => {
   while (out.length < lines.length) out.push('');
   return out;
 };
+
+const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name, i) => name === b[i]);

@@ -59,6 +59,8 @@ export class Compositor {
   /** Last row strings written per pane, keyed by pane name. */
   private paintedPanes = new Map<string, Array<string | undefined>>();
   private isPaneAreaHidden = false;
+  /** The lanes whose bodies are drawn: the same array until panes or the overlay change. */
+  private shown: readonly string[] = [];
   private lastCursor = '';
   private overlays: ReadonlyMap<string, RowOverlay> = new Map();
   /** The overlays as last drawn, by key. */
@@ -101,11 +103,12 @@ export class Compositor {
       if (!panes.some((p) => p.name === name)) this.paintedPanes.delete(name);
     }
     this.panes = panes;
+    this.shown = this.isPaneAreaHidden ? [] : panes.map((pane) => pane.name);
   }
 
   /** The lanes whose pane bodies are drawn (none while a full-screen overlay is open). */
-  shownLanes(): string[] {
-    return this.isPaneAreaHidden ? [] : this.panes.map((pane) => pane.name);
+  shownLanes(): readonly string[] {
+    return this.shown;
   }
 
   /**
@@ -131,6 +134,7 @@ export class Compositor {
   setPaneAreaHidden(hidden: boolean): void {
     if (hidden === this.isPaneAreaHidden) return;
     this.isPaneAreaHidden = hidden;
+    this.shown = hidden ? [] : this.panes.map((pane) => pane.name);
     if (!hidden) this.paintedPanes.clear();
   }
 
